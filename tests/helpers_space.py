@@ -1,0 +1,157 @@
+"""Shared fixtures for the Space/CLI tests: paths to the shared data and a loopback Hub stand-in."""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+METRIC_FOLDER = REPO_ROOT / "metrics" / "qa_em_f1"
+_SPACE_SDKS = {"gradio", "docker", "static", "streamlit"}
+
+
+def expected_cases() -> list[dict]:
+    """The 25 cases of ../shared/data/expected.json (figures printed by the official scorers)."""
+    return json.loads((SHARED_DATA / "expected.json").read_text())
+
+
+class LoopbackHub:
+    """A stand-in for the parts of the Hugging Face Hub HTTP API that a Space upload uses.
+
+    It listens on 127.0.0.1 only and records every request in ``calls`` as
+    ``(method, path, body)``. Implemented endpoints (as called by huggingface_hub 2.4):
+
+    * ``POST /api/validate-yaml``: checks the README front matter parses and, for a Space,
+      names a known ``sdk`` (400 with ``errors`` otherwise, like the Hub);
+    * ``POST /api/repos/create``: creates a repo; 409 if it exists (``exist_ok=True`` accepts that);
+    * ``POST /api/{type}s/{repo}/preupload/{rev}``: answers "regular" for every file, so small
+      text files travel inside the commit (no LFS or xet transfer);
+    * ``POST /api/{type}s/{repo}/commit/{rev}``: decodes the ndjson commit and stores the files.
+
+    Any other request is recorded and answered 404, so a test can assert that none happened.
+    """
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str, object]] = []
+        self.repos: dict[str, dict] = {}  # "spaces/user/name" -> {"sdk", "private", "files": {path: bytes}}
+        self.commits: list[dict] = []
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self.endpoint = f"http://127.0.0.1:{self._server.server_address[1]}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def __enter__(self) -> "LoopbackHub":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def unexpected_calls(self) -> list[tuple[str, str]]:
+        return [(method, path) for method, path, body in self.calls if body == "unhandled"]
+
+    # ---------------------------------------------------------------- request handling
+
+    def _handler_class(self):
+        hub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:  # keep test output quiet
+                pass
+
+            def do_GET(self) -> None:
+                hub._unhandled(self)
+
+            def do_POST(self) -> None:
+                path = urlsplit(self.path).path
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if self.headers.get("Authorization") != "Bearer hf_loopback_fake_token":
+                    hub.calls.append(("POST", path, "unauthorised"))
+                    return hub._reply(self, 401, {"error": "Invalid credentials"})
+                parts = path.strip("/").split("/")
+                if path == "/api/validate-yaml":
+                    return hub._validate_yaml(self, json.loads(body))
+                if path == "/api/repos/create":
+                    return hub._create_repo(self, json.loads(body))
+                if len(parts) >= 6 and parts[0] == "api" and parts[4] == "preupload":
+                    return hub._preupload(self, "/".join(parts[1:4]), path, json.loads(body))
+                if len(parts) >= 6 and parts[0] == "api" and parts[4] == "commit":
+                    return hub._commit(self, "/".join(parts[1:4]), path, body)
+                hub._unhandled(self)
+
+        return Handler
+
+    def _reply(self, handler, status: int, payload: dict) -> None:
+        data = json.dumps(payload).encode()
+        handler.send_response(status)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", str(len(data)))
+        handler.end_headers()
+        handler.wfile.write(data)
+
+    def _unhandled(self, handler) -> None:
+        self.calls.append((handler.command, urlsplit(handler.path).path, "unhandled"))
+        self._reply(handler, 404, {"error": f"loopback hub does not implement {handler.command} {handler.path}"})
+
+    def _validate_yaml(self, handler, payload: dict) -> None:
+        self.calls.append(("POST", "/api/validate-yaml", payload))
+        errors = []
+        content = payload["content"]
+        if not content.startswith("---\n") or "\n---\n" not in content[3:]:
+            errors.append({"message": "README.md has no YAML front matter between --- lines"})
+        else:
+            try:
+                metadata = yaml.safe_load(content[4 : content.index("\n---\n", 3)])
+            except yaml.YAMLError as error:
+                metadata, errors = None, [{"message": f"invalid YAML: {error}"}]
+            if not errors and not isinstance(metadata, dict):
+                errors.append({"message": "front matter must be a mapping"})
+            elif not errors and payload.get("repoType") == "space" and metadata.get("sdk") not in _SPACE_SDKS:
+                errors.append({"message": f"sdk must be one of {sorted(_SPACE_SDKS)}"})
+        self._reply(handler, 400 if errors else 200, {"errors": errors, "warnings": []})
+
+    def _create_repo(self, handler, payload: dict) -> None:
+        self.calls.append(("POST", "/api/repos/create", payload))
+        key = f"{payload['type']}s/{payload['organization']}/{payload['name']}"
+        if key in self.repos:
+            return self._reply(handler, 409, {"error": "You already created this space repo", "url": self._url(key)})
+        self.repos[key] = {"sdk": payload.get("sdk"), "visibility": payload.get("visibility"), "files": {}}
+        self._reply(handler, 200, {"url": self._url(key), "name": key.split("/", 1)[1]})
+
+    def _preupload(self, handler, key: str, path: str, payload: dict) -> None:
+        self.calls.append(("POST", path, payload))
+        if key not in self.repos:
+            return self._reply(handler, 404, {"error": "Repository not found"})
+        files = [
+            {"path": item["path"], "uploadMode": "regular", "shouldIgnore": False, "oid": None}
+            for item in payload["files"]
+        ]
+        self._reply(handler, 200, {"files": files, "commitOid": "0" * 40})
+
+    def _commit(self, handler, key: str, path: str, body: bytes) -> None:
+        lines = [json.loads(line) for line in body.decode().splitlines() if line.strip()]
+        self.calls.append(("POST", path, lines))
+        if key not in self.repos:
+            return self._reply(handler, 404, {"error": "Repository not found"})
+        header = next(line["value"] for line in lines if line["key"] == "header")
+        received = {}
+        for line in lines:
+            if line["key"] == "file":
+                assert line["value"]["encoding"] == "base64"
+                received[line["value"]["path"]] = base64.b64decode(line["value"]["content"])
+            elif line["key"] != "header":
+                received[line["value"]["path"]] = line  # LFS/xet/deletion: recorded as is, not expected here
+        self.repos[key]["files"].update(received)
+        oid = f"{len(self.commits) + 1:040x}"
+        self.commits.append({"repo": key, "summary": header["summary"], "files": received})
+        self._reply(handler, 200, {"commitUrl": f"{self._url(key)}/commit/{oid}", "commitOid": oid})
+
+    def _url(self, key: str) -> str:
+        return f"{self.endpoint}/{key}"
