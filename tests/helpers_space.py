@@ -155,3 +155,22 @@ class LoopbackHub:
 
     def _url(self, key: str) -> str:
         return f"{self.endpoint}/{key}"
+
+
+def case_arguments(case: dict) -> list[str]:
+    """``qascore score`` arguments reproducing one expected.json case (the official script's options)."""
+    arguments = ["score", str(SHARED_DATA / case["data"]), str(SHARED_DATA / case["predictions"]), "--preset", case["preset"]]
+    if "language" in case:
+        arguments += ["--language", case["language"]]
+    if "no_answer_probability" in case:
+        arguments += ["--na-prob-file", str(SHARED_DATA / case["no_answer_probability"])]
+    if "no_answer_threshold" in case:
+        arguments += ["--na-prob-thresh", repr(case["no_answer_threshold"])]
+    return arguments
+
+
+def case_name(case: dict) -> str:
+    name = f"{case['preset']}-{Path(case['predictions']).stem}"
+    if "no_answer_threshold" in case:
+        name += f"-thresh{case['no_answer_threshold']:g}"
+    return name

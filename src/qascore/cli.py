@@ -1,0 +1,447 @@
+"""The ``qascore`` command line: score prediction files, compare two systems, publish the Space.
+
+Subcommands (``qascore COMMAND --help`` for the options)::
+
+    qascore score DATA PREDICTIONS [--preset squad_v2] [--na-prob-file F] [--json] ...
+    qascore compare A.json B.json --data DATA [--preset squad]
+    qascore space push metrics/qa_em_f1 --repo-id USER/qa_em_f1 [--dry-run DIR]
+    qascore demo
+
+``score`` follows the official scripts: a question without a prediction scores 0 and
+predictions for unknown ids are ignored (both are counted and reported; ``--strict`` makes
+them errors). Results go to the terminal as a table, or as JSON with ``--json`` or when the
+output is piped; the reproducibility signature is printed with them.
+
+>>> import json, tempfile, pathlib, contextlib, io
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (folder / "gold.jsonl").write_text('{"id": "q1", "answers": ["Denver Broncos"]}\\n'
+...                                       '{"id": "q2", "answers": ["Santa Clara"]}\\n')
+>>> _ = (folder / "preds.json").write_text(json.dumps({"q1": "the Broncos", "q2": "Santa Clara"}))
+>>> out = io.StringIO()
+>>> with contextlib.redirect_stdout(out):
+...     main(["score", str(folder / "gold.jsonl"), str(folder / "preds.json"), "--json"])
+0
+>>> json.loads(out.getvalue())["results"]
+{'exact_match': 50.0, 'f1': 83.33333333333333}
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Sequence
+
+import qascore
+
+from .io import load_no_answer_probabilities, load_predictions, load_references
+
+__all__ = ["main", "build_parser", "score_files", "compare_files"]
+
+_LARGE_FILE_BYTES = 1_000_000  # show the progress bar for data files at least this big
+_EXIT_USAGE = 2
+
+
+# ---------------------------------------------------------------- scoring files
+
+
+def score_files(
+    data: str | Path,
+    predictions: str | Path,
+    *,
+    preset: str = "squad",
+    language: str | None = None,
+    no_answer_file: str | Path | None = None,
+    no_answer_threshold: float | None = None,
+    split: str | None = None,
+    strict: bool = False,
+    per_example: bool = False,
+    progress: bool = False,
+) -> dict:
+    """Score a predictions file against a data file the way the official scripts do.
+
+    Returns ``{"results", "signature", "counts", "references", "predictions", "no_answer"}``.
+    ``counts`` has the number of questions, of predictions scored, of questions without a
+    prediction (``missing``, scored 0) and of predictions for ids not in the data (``extra``,
+    ignored). ``per_example=True`` keeps per-question scores in ``results["per_example"]``.
+    """
+    with _Stages(enabled=progress and _is_large(data)) as stages:
+        stages.next(f"reading {Path(data).name}")
+        references = load_references(data, split=split)
+        stages.next(f"reading {Path(predictions).name}")
+        predicted = load_predictions(predictions)
+        no_answer = None if no_answer_file is None else load_no_answer_probabilities(no_answer_file)
+        if no_answer is not None and preset != "squad_v2":
+            raise ValueError(f"--na-prob-file applies to --preset squad_v2 only, not {preset}")
+        counts = _coverage(references, predicted)
+        if strict and (counts["missing"] or counts["extra"]):
+            raise ValueError(
+                f"{predictions}: {counts['missing']} questions of {data} have no prediction "
+                f"(first: {counts['missing_ids'][:3]}) and {counts['extra']} predictions have ids not in the "
+                f"data (first: {counts['extra_ids'][:3]}); drop --strict to score missing questions 0 and "
+                "ignore the extras as the official scripts do"
+            )
+        records = _prediction_records(references, predicted, no_answer, no_answer_file=no_answer_file)
+        if not records:
+            raise ValueError(f"{predictions}: none of its ids is a question of {data}; are these the right files?")
+        options = _options(preset=preset, language=language, no_answer_threshold=no_answer_threshold)
+        stages.next(f"scoring {len(references)} questions")
+        results = qascore.compute(records, references, return_per_example=per_example, **options)
+    return {
+        "results": results,
+        "signature": qascore.signature(**options),
+        "counts": counts,
+        "references": references,
+        "predictions": predicted,
+        "no_answer": no_answer,
+        "options": options,
+    }
+
+
+def _options(*, preset: str, language: str | None, no_answer_threshold: float | None) -> dict:
+    """qascore options for file scoring: official handling of missing and extra predictions."""
+    options = {"preset": preset, "missing": "zero", "extra": "ignore"}
+    if language is not None:
+        options["language"] = language
+    if no_answer_threshold is not None:
+        options["no_answer_threshold"] = no_answer_threshold
+    return options
+
+
+def _coverage(references: list[dict], predicted: dict) -> dict:
+    known = {record["id"] for record in references}
+    missing = [record["id"] for record in references if record["id"] not in predicted]
+    extra = [question_id for question_id in predicted if question_id not in known]
+    return {
+        "questions": len(references),
+        "predicted": len(references) - len(missing),
+        "missing": len(missing),
+        "extra": len(extra),
+        "missing_ids": missing,
+        "extra_ids": extra,
+    }
+
+
+def _prediction_records(references, predicted, no_answer, *, no_answer_file) -> list[dict]:
+    """SQuAD prediction records for the questions that have a prediction, in data order."""
+    records = []
+    for reference in references:
+        question_id = reference["id"]
+        if question_id not in predicted:
+            continue
+        record = {"id": question_id, "prediction_text": predicted[question_id]}
+        if no_answer is not None:
+            if question_id not in no_answer:
+                raise ValueError(f"{no_answer_file}: has no no-answer score for question id {question_id!r}")
+            record["no_answer_probability"] = no_answer[question_id]
+        records.append(record)
+    return records
+
+
+def _is_large(path: str | Path) -> bool:
+    path = Path(path)
+    return path.is_file() and path.stat().st_size >= _LARGE_FILE_BYTES
+
+
+class _Stages:
+    """A progress bar on stderr over the stages of a long run (read data, read predictions, score)."""
+
+    def __init__(self, *, enabled: bool, total: int = 3):
+        self._bar = None
+        if enabled:
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=total, file=sys.stderr, unit="step", leave=False, bar_format="{desc} {bar} {n}/{total}")
+
+    def next(self, description: str) -> None:
+        if self._bar is not None:
+            if self._bar.desc:
+                self._bar.update(1)
+            self._bar.set_description_str(description)
+
+    def __enter__(self) -> "_Stages":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+def raw_scores(scored: dict) -> dict:
+    """Per-question EM and F1 before any no-answer threshold, with has-answer flags (for plots)."""
+    options = scored["options"]
+    records = [
+        {"id": record["id"], "prediction_text": scored["predictions"][record["id"]]}
+        for record in scored["references"]
+        if record["id"] in scored["predictions"]
+    ]
+    unthresholded = {key: value for key, value in options.items() if key != "no_answer_threshold"}
+    per_example = qascore.compute(records, scored["references"], return_per_example=True, **unthresholded)["per_example"]
+    exact_key = next(key for key in per_example if key not in ("id", "f1"))
+    return {"exact": per_example[exact_key], "f1": per_example["f1"]}
+
+
+# ---------------------------------------------------------------- comparing two systems
+
+
+def compare_files(
+    predictions_a: str | Path,
+    predictions_b: str | Path,
+    *,
+    data: str | Path,
+    preset: str = "squad",
+    language: str | None = None,
+    split: str | None = None,
+    n_resamples: int = 1000,
+    confidence_level: float = 0.95,
+    seed: int = 0,
+) -> dict:
+    """Paired bootstrap of systems A and B on ``data``: ``{"exact_match"|"exact": ..., "f1": ...}``.
+
+    Each entry is :func:`qascore.compare.paired_bootstrap` of the per-question scores (B - A).
+    """
+    from .compare import paired_bootstrap
+
+    scored = [
+        score_files(data, path, preset=preset, language=language, split=split, per_example=True)
+        for path in (predictions_a, predictions_b)
+    ]
+    per_a, per_b = (run["results"]["per_example"] for run in scored)
+    comparison = {}
+    for name in per_a:
+        if name == "id":
+            continue
+        comparison[name] = paired_bootstrap(
+            per_a[name], per_b[name], n_resamples=n_resamples, confidence_level=confidence_level, seed=seed
+        )
+    return {
+        "comparison": comparison,
+        "signature": scored[0]["signature"],
+        "counts": {"a": _public_counts(scored[0]["counts"]), "b": _public_counts(scored[1]["counts"])},
+    }
+
+
+# ---------------------------------------------------------------- output
+
+
+def _public_counts(counts: dict) -> dict:
+    return {key: value for key, value in counts.items() if not key.endswith("_ids")}
+
+
+def _format_value(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.4f}"
+    return str(value)
+
+
+def _table(rows: list[tuple[str, str]], *, header: tuple[str, str]) -> str:
+    width = max(len(name) for name, _ in [header, *rows])
+    value_width = max(len(value) for _, value in [header, *rows])
+    lines = [f"{header[0]:<{width}}  {header[1]:>{value_width}}", f"{'-' * width}  {'-' * value_width}"]
+    lines += [f"{name:<{width}}  {value:>{value_width}}" for name, value in rows]
+    return "\n".join(lines)
+
+
+def _wants_json(args) -> bool:
+    return args.json or not sys.stdout.isatty()
+
+
+def _report_coverage(counts: dict, predictions_path) -> None:
+    if counts["missing"]:
+        print(
+            f"qascore: {counts['missing']} of {counts['questions']} questions have no prediction in "
+            f"{predictions_path}; they score 0 (as the official scripts do; --strict makes this an error)",
+            file=sys.stderr,
+        )
+    if counts["extra"]:
+        print(
+            f"qascore: ignored {counts['extra']} predictions whose ids are not in the data",
+            file=sys.stderr,
+        )
+
+
+def _write_per_example(path: Path, scored: dict) -> None:
+    per_example = scored["results"]["per_example"]
+    scores = [key for key in per_example if key != "id"]
+    no_answer = scored["no_answer"]
+    with path.open("w", encoding="utf-8") as handle:
+        for index, question_id in enumerate(per_example["id"]):
+            row = {"id": question_id, "prediction": scored["predictions"].get(question_id)}
+            row.update({key: per_example[key][index] for key in scores})
+            if no_answer is not None:
+                row["no_answer_probability"] = no_answer.get(question_id)
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _write_plots(directory: Path, scored: dict) -> list[Path]:
+    from .plots import write_plots
+
+    raw = raw_scores(scored)
+    has_answer = no_answer_scores = None
+    if scored["no_answer"] is not None:
+        has_answer = [bool(record["answers"]["text"]) for record in scored["references"]]
+        no_answer_scores = [scored["no_answer"].get(record["id"], float("-inf")) for record in scored["references"]]
+    return write_plots(directory, exact=raw["exact"], f1=raw["f1"], has_answer=has_answer, no_answer_scores=no_answer_scores)
+
+
+# ---------------------------------------------------------------- subcommands
+
+
+def _run_score(args) -> int:
+    scored = score_files(
+        args.data,
+        args.predictions,
+        preset=args.preset,
+        language=args.language,
+        no_answer_file=args.na_prob_file,
+        no_answer_threshold=args.na_prob_thresh,
+        split=args.split,
+        strict=args.strict,
+        per_example=bool(args.per_example),
+        progress=sys.stderr.isatty(),
+    )
+    results = {key: value for key, value in scored["results"].items() if key != "per_example"}
+    _report_coverage(scored["counts"], args.predictions)
+    if args.out_file:
+        Path(args.out_file).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    if args.per_example:
+        _write_per_example(Path(args.per_example), scored)
+    plots = _write_plots(Path(args.plots), scored) if args.plots else []
+    if _wants_json(args):
+        payload = {"results": results, "signature": scored["signature"], "counts": _public_counts(scored["counts"])}
+        if plots:
+            payload["plots"] = [str(path) for path in plots]
+        print(json.dumps(payload, indent=2))
+        return 0
+    counts = scored["counts"]
+    print(f"{args.preset} on {args.data}: {counts['predicted']} of {counts['questions']} questions predicted")
+    print(_table([(name, _format_value(value)) for name, value in results.items()], header=("metric", "value")))
+    for path in plots:
+        print(f"plot: {path}")
+    print(f"signature: {scored['signature']}")
+    return 0
+
+
+def _run_compare(args) -> int:
+    compared = compare_files(
+        args.a,
+        args.b,
+        data=args.data,
+        preset=args.preset,
+        language=args.language,
+        split=args.split,
+        n_resamples=args.n_resamples,
+        confidence_level=args.confidence_level,
+        seed=args.seed,
+    )
+    if _wants_json(args):
+        print(json.dumps(compared, indent=2))
+        return 0
+    level = f"{100 * args.confidence_level:g}% CI"
+    rows = []
+    for name, stats in compared["comparison"].items():
+        rows.append(
+            f"{name:<12} {stats['a']:>9.4f} {stats['b']:>9.4f} {stats['difference']:>+9.4f}  "
+            f"[{stats['ci_low']:+.4f}, {stats['ci_high']:+.4f}]  p={stats['p_value']:.4f}"
+        )
+    print(f"A = {args.a}\nB = {args.b}\npaired bootstrap, {args.n_resamples} resamples, seed {args.seed}")
+    print(f"{'metric':<12} {'A':>9} {'B':>9} {'B - A':>9}  {level}")
+    print("\n".join(rows))
+    print(f"signature: {compared['signature']}")
+    return 0
+
+
+def _run_space_push(args) -> int:
+    from .space import push_space, stage_space_folder
+
+    if args.dry_run:
+        folder = stage_space_folder(args.folder, args.dry_run)
+        print(f"wrote the Space folder that would be pushed to {args.repo_id}: {folder}")
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                print(f"  {path.relative_to(folder)}")
+        return 0
+    from huggingface_hub import get_token
+
+    if get_token() is None:
+        raise ValueError("no Hugging Face token: run `hf auth login` or set HF_TOKEN, then push again")
+    url = push_space(args.folder, repo_id=args.repo_id, private=args.private)
+    print(f"pushed {args.folder} to Space {args.repo_id}: {url}")
+    return 0
+
+
+def _run_demo(args) -> int:
+    try:
+        from .demo import run_demo
+    except ImportError:
+        print("qascore: the demo is not part of this version of qascore", file=sys.stderr)
+        return _EXIT_USAGE
+    return run_demo(args)
+
+
+# ---------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``qascore`` command."""
+    parser = argparse.ArgumentParser(
+        prog="qascore", description="SQuAD-style exact match and F1, exact to the official scorers."
+    )
+    parser.add_argument("--version", action="version", version=f"qascore {qascore.__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    score = commands.add_parser("score", help="score a predictions file against a data file")
+    score.add_argument("data", help="SQuAD-format JSON, JSON Lines of {id, answers}, or a saved datasets directory")
+    score.add_argument("predictions", help="official {id: text} JSON, or JSON Lines of {id, prediction_text}")
+    _add_scoring_options(score)
+    score.add_argument("--na-prob-file", help="squad_v2: {id: no-answer score} JSON (probabilities or logits)")
+    score.add_argument(
+        "--na-prob-thresh", type=float, help="squad_v2: abstain when the no-answer score is above this (default 1.0)"
+    )
+    score.add_argument("--out-file", help="write the results as JSON here (like the official --out-file)")
+    score.add_argument("--plots", metavar="DIR", help="write PR curves and score histograms (PNG) here")
+    score.add_argument("--per-example", metavar="FILE", help="write per-question scores here as JSON Lines")
+    score.add_argument("--strict", action="store_true", help="fail on missing or unknown prediction ids")
+    score.add_argument("--json", action="store_true", help="print JSON (the default when output is piped)")
+    score.set_defaults(handler=_run_score)
+
+    compare = commands.add_parser("compare", help="paired bootstrap of two systems on the same data")
+    compare.add_argument("a", help="predictions of system A")
+    compare.add_argument("b", help="predictions of system B")
+    compare.add_argument("--data", required=True, help="the gold data file both systems answered")
+    _add_scoring_options(compare)
+    compare.add_argument("--n-resamples", type=int, default=1000, help="bootstrap resamples (default 1000)")
+    compare.add_argument("--confidence-level", type=float, default=0.95, help="interval level (default 0.95)")
+    compare.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    compare.add_argument("--json", action="store_true", help="print JSON (the default when output is piped)")
+    compare.set_defaults(handler=_run_compare)
+
+    space = commands.add_parser("space", help="publish a metric folder as a Hugging Face Space")
+    space_commands = space.add_subparsers(dest="space_command", required=True, metavar="ACTION")
+    push = space_commands.add_parser("push", help="create the Space (gradio SDK) and upload the folder")
+    push.add_argument("folder", help="the metric folder, e.g. metrics/qa_em_f1")
+    push.add_argument("--repo-id", required=True, help="USER/NAME of the Space")
+    push.add_argument("--private", action="store_true", default=None, help="create the Space private")
+    push.add_argument("--dry-run", metavar="DIR", help="write the exact folder that would be pushed, push nothing")
+    push.set_defaults(handler=_run_space_push)
+
+    demo = commands.add_parser("demo", help="run the qascore demo")
+    demo.set_defaults(handler=_run_demo)
+    return parser
+
+
+def _add_scoring_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--preset", default="squad", choices=sorted(qascore.PRESETS), help="scoring rules (default squad)")
+    parser.add_argument("--language", help="mlqa: the language (en es hi vi de ar zh)")
+    parser.add_argument("--split", help="the split of a saved DatasetDict (default: its only one, or validation)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``qascore`` command; returns the exit status (2 for bad input, with a message)."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except (ValueError, TypeError) as error:
+        print(f"qascore {args.command}: error: {error}", file=sys.stderr)
+        return _EXIT_USAGE
