@@ -34,7 +34,14 @@ import os
 from pathlib import Path
 from typing import Any, Iterator
 
-__all__ = ["load_references", "load_predictions", "load_no_answer_probabilities", "read_json"]
+__all__ = [
+    "load_references",
+    "load_predictions",
+    "load_no_answer_probabilities",
+    "read_json",
+    "references_from_document",
+    "predictions_from_mapping",
+]
 
 _JSONL_SUFFIXES = (".jsonl", ".ndjson")
 _NO_ANSWER_START = -1  # answer_start used when a file gives answer texts without their offsets
@@ -104,26 +111,38 @@ def load_references(path: str | os.PathLike, *, split: str | None = None) -> lis
             for line, raw in _read_json_lines(_existing_file(path))
         ]
     else:
-        document = read_json(path)
-        if isinstance(document, dict) and "data" in document:
-            records = _references_from_squad_document(document, path=path)
-        elif isinstance(document, list):
-            records = [
-                _reference_record(raw, where=f"{path}: record {index}") for index, raw in enumerate(document)
-            ]
-        else:
-            raise ValueError(
-                f"{path}: not a SQuAD-format file (a JSON object with a 'data' list) nor a list of "
-                "{id, answers} records; give the official dev file, a .jsonl of {id, answers}, or a "
-                "datasets directory saved with save_to_disk"
-            )
+        return references_from_document(read_json(path), source=str(path))
     _reject_duplicate_ids(records, path)
     if not records:
         raise ValueError(f"{path}: contains no questions")
     return records
 
 
-def _references_from_squad_document(document: dict, *, path: Path) -> list[dict]:
+def references_from_document(document: Any, *, source: str = "references") -> list[dict]:
+    """Gold records from a parsed SQuAD-format document or a list of ``{id, answers}`` records.
+
+    ``source`` names where the document came from, for error messages.
+
+    >>> references_from_document({"data": [{"paragraphs": [{"qas": [{"id": "q1", "answers": []}]}]}]})
+    [{'id': 'q1', 'answers': {'text': [], 'answer_start': []}}]
+    """
+    if isinstance(document, dict) and "data" in document:
+        records = _references_from_squad_document(document, path=source)
+    elif isinstance(document, list):
+        records = [_reference_record(raw, where=f"{source}: record {index}") for index, raw in enumerate(document)]
+    else:
+        raise ValueError(
+            f"{source}: not a SQuAD-format document (a JSON object with a 'data' list) nor a list of "
+            "{id, answers} records; give the official dev file, a .jsonl of {id, answers}, or a "
+            "datasets directory saved with save_to_disk"
+        )
+    _reject_duplicate_ids(records, source)
+    if not records:
+        raise ValueError(f"{source}: contains no questions")
+    return records
+
+
+def _references_from_squad_document(document: dict, *, path: str) -> list[dict]:
     records = []
     articles = document["data"]
     if not isinstance(articles, list):
@@ -206,7 +225,7 @@ def _field(container: Any, name: str, kind: type | tuple, where: str) -> Any:
     return value
 
 
-def _reject_duplicate_ids(records: list[dict], path: Path) -> None:
+def _reject_duplicate_ids(records: list[dict], path: str | Path) -> None:
     seen: set[str] = set()
     for index, record in enumerate(records):
         if record["id"] in seen:
@@ -230,15 +249,25 @@ def load_predictions(path: str | os.PathLike) -> dict[str, str]:
             question_id = str(_field(raw, "id", (str, int), where))
             predictions[question_id] = _field(raw, "prediction_text", str, where)
         return predictions
-    document = read_json(path)
+    return predictions_from_mapping(read_json(path), source=str(path))
+
+
+def predictions_from_mapping(document: Any, *, source: str = "predictions") -> dict[str, str]:
+    """Check a parsed official predictions object ``{id: answer text}`` and return it.
+
+    >>> predictions_from_mapping({"q1": 7}, source="preds.json")
+    Traceback (most recent call last):
+    ...
+    ValueError: preds.json: prediction for id 'q1' must be a string, got 7
+    """
     if not isinstance(document, dict):
         raise ValueError(
-            f"{path}: predictions must be a JSON object mapping question id to answer text "
+            f"{source}: predictions must be a JSON object mapping question id to answer text "
             f"(the official format), got a {type(document).__name__}"
         )
     for question_id, text in document.items():
         if not isinstance(text, str):
-            raise ValueError(f"{path}: prediction for id {question_id!r} must be a string, got {text!r}")
+            raise ValueError(f"{source}: prediction for id {question_id!r} must be a string, got {text!r}")
     return document
 
 

@@ -21,7 +21,19 @@ import os
 from pathlib import Path
 from typing import Sequence
 
-__all__ = ["precision_recall_points", "plot_precision_recall", "plot_histogram", "write_plots"]
+__all__ = [
+    "precision_recall_points",
+    "precision_recall_figure",
+    "plot_precision_recall",
+    "plot_histogram",
+    "write_plots",
+]
+
+PRECISION_RECALL_TITLES = {
+    "exact": "Precision-Recall curve for Exact Match score",
+    "f1": "Precision-Recall curve for F1 score",
+    "oracle": "Oracle Precision-Recall curve (binary task of HasAns vs. NoAns)",
+}
 
 
 def precision_recall_points(
@@ -58,10 +70,8 @@ def _pyplot():
     return plt
 
 
-def plot_precision_recall(points: dict, path: str | os.PathLike, *, title: str) -> Path:
+def _draw_precision_recall(axes, points: dict, title: str) -> None:
     """Draw ``points`` as the official v2.0 script does (blue filled step curve, axes to 1.05)."""
-    plt = _pyplot()
-    figure, axes = plt.subplots()
     axes.step(points["recall"], points["precision"], color="b", alpha=0.2, where="post")
     axes.fill_between(points["recall"], points["precision"], step="post", alpha=0.2, color="b")
     axes.set_xlabel("Recall")
@@ -69,9 +79,31 @@ def plot_precision_recall(points: dict, path: str | os.PathLike, *, title: str) 
     axes.set_xlim([0.0, 1.05])
     axes.set_ylim([0.0, 1.05])
     axes.set_title(f"{title} (AP {points['average_precision']:.2f})")
+
+
+def plot_precision_recall(points: dict, path: str | os.PathLike, *, title: str) -> Path:
+    """Save one precision-recall curve as a PNG file."""
+    plt = _pyplot()
+    figure, axes = plt.subplots()
+    _draw_precision_recall(axes, points, title)
     figure.savefig(path)
     plt.close(figure)
     return Path(path)
+
+
+def precision_recall_figure(
+    *, exact: Sequence[float], f1: Sequence[float], no_answer_scores: Sequence[float], has_answer: Sequence[bool]
+):
+    """A matplotlib figure with the EM, F1 and oracle precision-recall curves side by side."""
+    plt = _pyplot()
+    oracle = [1.0 if flag else 0.0 for flag in has_answer]
+    figure, all_axes = plt.subplots(1, 3, figsize=(15, 4.5))
+    for axes, (name, scores) in zip(all_axes, (("exact", exact), ("f1", f1), ("oracle", oracle))):
+        points = precision_recall_points(scores, no_answer_scores, has_answer)
+        _draw_precision_recall(axes, points, PRECISION_RECALL_TITLES[name].replace(" (binary", "\n(binary"))
+    figure.tight_layout()
+    plt.close(figure)  # the caller renders or saves it; pyplot need not keep it
+    return figure
 
 
 def plot_histogram(values: Sequence[float], path: str | os.PathLike, *, title: str, xlabel: str) -> Path:
@@ -109,13 +141,9 @@ def write_plots(
         return written
     if any(has_answer):
         oracle = [1.0 if flag else 0.0 for flag in has_answer]
-        for name, scores, title in (
-            ("pr_exact.png", exact, "Precision-Recall curve for Exact Match score"),
-            ("pr_f1.png", f1, "Precision-Recall curve for F1 score"),
-            ("pr_oracle.png", oracle, "Oracle Precision-Recall curve (binary task of HasAns vs. NoAns)"),
-        ):
+        for name, scores in (("exact", exact), ("f1", f1), ("oracle", oracle)):
             points = precision_recall_points(scores, no_answer_scores, has_answer)
-            written.append(plot_precision_recall(points, directory / name, title=title))
+            written.append(plot_precision_recall(points, directory / f"pr_{name}.png", title=PRECISION_RECALL_TITLES[name]))
     for flag, name in ((True, "hasAns"), (False, "noAns")):
         values = [score for score, answerable in zip(no_answer_scores, has_answer) if answerable == flag]
         if values:
