@@ -2,6 +2,7 @@
 
 import math
 
+import evaluate
 import pytest
 
 import qascore
@@ -77,9 +78,11 @@ def test_bad_input_is_explained(predictions, references, options, error, message
         qascore.compute(predictions, references, **options)
 
 
-def test_unknown_compute_keyword_is_a_type_error():
-    with pytest.raises(TypeError, match="threshold"):
+def test_unknown_option_is_named_with_the_known_ones(metric_dir):
+    with pytest.raises(TypeError, match="Unknown option 'threshold'. Options are: language, normalizer"):
         qascore.compute(["a"], [["a"]], threshold=0.5)
+    with pytest.raises(TypeError, match="Unknown option 'threshold'"):
+        evaluate.load(metric_dir).compute(predictions=["a"], references=[["a"]], threshold=0.5)
 
 
 def test_scorer_keeps_batches_when_compute_fails():
