@@ -8,12 +8,18 @@ where each file comes from.
 
 import functools
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+SHARED_DATA = Path(os.environ.get("QASCORE_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
+if not (SHARED_DATA / "expected.json").is_file():
+    raise FileNotFoundError(
+        f"The shared data folder {SHARED_DATA} is missing: the tests need ../shared/data beside the repository "
+        "(or QASCORE_SHARED_DATA pointing at it)."
+    )
 METRIC_DIR = REPO_ROOT / "metrics" / "qa_em_f1"
 
 
