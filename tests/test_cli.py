@@ -175,6 +175,15 @@ def test_compare_two_systems_with_paired_bootstrap(capsys):
     assert same["difference"] == 0.0 and same["ci_low"] == same["ci_high"] == 0.0 and same["p_value"] == 1.0
 
 
+def test_demo_runs_from_the_repository_and_explains_itself_elsewhere(capsys, monkeypatch, tmp_path):
+    monkeypatch.chdir(REPO_ROOT)
+    status, out, _ = run_main(["demo"], capsys)
+    assert status == 0 and "qascore.compute gives the same numbers: True" in out
+    monkeypatch.chdir(tmp_path)
+    status, _, err = run_main(["demo"], capsys)
+    assert status == 2 and "No metrics/qa_em_f1 folder found" in err
+
+
 def test_console_script_entry_point_is_declared():
     setup_cfg = (REPO_ROOT / "setup.cfg").read_text()
     assert "qascore = qascore.cli:main" in setup_cfg

@@ -19,7 +19,8 @@ output is piped; the reproducibility signature is printed with them.
 >>> _ = (folder / "preds.json").write_text(json.dumps({"q1": "the Broncos", "q2": "Santa Clara"}))
 >>> out = io.StringIO()
 >>> with contextlib.redirect_stdout(out):
-...     main(["score", str(folder / "gold.jsonl"), str(folder / "preds.json"), "--json"])
+...     status = main(["score", str(folder / "gold.jsonl"), str(folder / "preds.json"), "--json"])
+>>> status
 0
 >>> json.loads(out.getvalue())["results"]
 {'exact_match': 50.0, 'f1': 83.33333333333333}
@@ -372,12 +373,9 @@ def _run_space_push(args) -> int:
 
 
 def _run_demo(args) -> int:
-    try:
-        from .demo import run_demo
-    except ImportError:
-        print("qascore: the demo is not part of this version of qascore", file=sys.stderr)
-        return _EXIT_USAGE
-    return run_demo(args)
+    from .demo import main as demo_main
+
+    return demo_main()
 
 
 # ---------------------------------------------------------------- parser
@@ -426,7 +424,9 @@ def build_parser() -> argparse.ArgumentParser:
     push.add_argument("--dry-run", metavar="DIR", help="write the exact folder that would be pushed, push nothing")
     push.set_defaults(handler=_run_space_push)
 
-    demo = commands.add_parser("demo", help="run the qascore demo")
+    demo = commands.add_parser(
+        "demo", help="score the embedded SQuAD sample through the evaluate module (run from the repository)"
+    )
     demo.set_defaults(handler=_run_demo)
     return parser
 
@@ -442,6 +442,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
-    except (ValueError, TypeError) as error:
+    except (ValueError, TypeError, OSError) as error:
         print(f"qascore {args.command}: error: {error}", file=sys.stderr)
         return _EXIT_USAGE
