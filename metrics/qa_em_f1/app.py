@@ -17,7 +17,7 @@ import json
 
 import gradio as gr
 import qascore
-from qascore.cli import raw_scores, score_files
+from qascore.file_scoring import raw_scores, score_files
 from qascore.io import predictions_from_mapping, references_from_document
 from qascore.normalize import MLQA_LANGUAGES
 from qascore.plots import precision_recall_figure
@@ -59,7 +59,7 @@ def _parse(text, name, *, allow_lines=True):
         try:
             return json.loads(text)
         except json.JSONDecodeError as error:
-            raise gr.Error(f"{name} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}.")
+            raise gr.Error(f"{name} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}.") from None
     if not allow_lines:
         raise gr.Error(f"{name} must be a JSON list or object, e.g. '[\"Denver Broncos\"]'.")
     lines = text.split("\n")
@@ -117,7 +117,7 @@ def compute(predictions: str, references: str, preset: str = "squad", language: 
             language=_language(preset, language),
         )
     except (ValueError, TypeError) as error:
-        raise gr.Error(str(error))
+        raise gr.Error(str(error)) from None
 
 
 def _results_table(results):
@@ -166,7 +166,7 @@ def score_pasted(predictions_text, references_text, preset, language):
                 no_answer_scores=[by_id[question_id] for question_id in raw["id"]],
             )
     except (ValueError, TypeError) as error:
-        raise gr.Error(str(error))
+        raise gr.Error(str(error)) from None
     return _results_table(results), _details(signature), curve
 
 
@@ -191,7 +191,7 @@ def score_uploaded(data_file, predictions_file, no_answer_file, preset, language
                 no_answer_scores=[scored["no_answer"].get(r["id"], float("-inf")) for r in scored["references"]],
             )
     except (ValueError, TypeError) as error:
-        raise gr.Error(str(error))
+        raise gr.Error(str(error)) from None
     return _results_table(scored["results"]), _details(scored["signature"], scored["counts"]), curve
 
 

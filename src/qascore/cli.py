@@ -36,198 +36,14 @@ from typing import Sequence
 
 import qascore
 
-from .io import load_no_answer_probabilities, load_predictions, load_references
+from .file_scoring import compare_files, raw_scores, score_files, summary_counts
 
-__all__ = ["main", "build_parser", "score_files", "compare_files"]
+__all__ = ["main", "build_parser"]
 
-_LARGE_FILE_BYTES = 1_000_000  # show the progress bar for data files at least this big
 _EXIT_USAGE = 2
 
 
-# ---------------------------------------------------------------- scoring files
-
-
-def score_files(
-    data: str | Path,
-    predictions: str | Path,
-    *,
-    preset: str = "squad",
-    language: str | None = None,
-    no_answer_file: str | Path | None = None,
-    no_answer_threshold: float | None = None,
-    split: str | None = None,
-    strict: bool = False,
-    per_example: bool = False,
-    progress: bool = False,
-) -> dict:
-    """Score a predictions file against a data file the way the official scripts do.
-
-    Returns ``{"results", "signature", "counts", "references", "predictions", "no_answer"}``.
-    ``counts`` has the number of questions, of predictions scored, of questions without a
-    prediction (``missing``, scored 0) and of predictions for ids not in the data (``extra``,
-    ignored). ``per_example=True`` keeps per-question scores in ``results["per_example"]``.
-    """
-    with _Stages(enabled=progress and _is_large(data)) as stages:
-        stages.next(f"reading {Path(data).name}")
-        references = load_references(data, split=split)
-        stages.next(f"reading {Path(predictions).name}")
-        predicted = load_predictions(predictions)
-        no_answer = None if no_answer_file is None else load_no_answer_probabilities(no_answer_file)
-        if no_answer is not None and preset != "squad_v2":
-            raise ValueError(f"--na-prob-file applies to --preset squad_v2 only, not {preset}")
-        counts = _coverage(references, predicted)
-        if strict and (counts["missing"] or counts["extra"]):
-            raise ValueError(
-                f"{predictions}: {counts['missing']} questions of {data} have no prediction "
-                f"(first: {counts['missing_ids'][:3]}) and {counts['extra']} predictions have ids not in the "
-                f"data (first: {counts['extra_ids'][:3]}); drop --strict to score missing questions 0 and "
-                "ignore the extras as the official scripts do"
-            )
-        records = _prediction_records(references, predicted, no_answer, no_answer_file=no_answer_file)
-        if not records:
-            raise ValueError(f"{predictions}: none of its ids is a question of {data}; are these the right files?")
-        options = _options(preset=preset, language=language, no_answer_threshold=no_answer_threshold)
-        stages.next(f"scoring {len(references)} questions")
-        results = qascore.compute(records, references, return_per_example=per_example, **options)
-    return {
-        "results": results,
-        "signature": qascore.signature(**options),
-        "counts": counts,
-        "references": references,
-        "predictions": predicted,
-        "no_answer": no_answer,
-        "options": options,
-    }
-
-
-def _options(*, preset: str, language: str | None, no_answer_threshold: float | None) -> dict:
-    """qascore options for file scoring: official handling of missing and extra predictions."""
-    options = {"preset": preset, "missing": "zero", "extra": "ignore"}
-    if language is not None:
-        options["language"] = language
-    if no_answer_threshold is not None:
-        options["no_answer_threshold"] = no_answer_threshold
-    return options
-
-
-def _coverage(references: list[dict], predicted: dict) -> dict:
-    known = {record["id"] for record in references}
-    missing = [record["id"] for record in references if record["id"] not in predicted]
-    extra = [question_id for question_id in predicted if question_id not in known]
-    return {
-        "questions": len(references),
-        "predicted": len(references) - len(missing),
-        "missing": len(missing),
-        "extra": len(extra),
-        "missing_ids": missing,
-        "extra_ids": extra,
-    }
-
-
-def _prediction_records(references, predicted, no_answer, *, no_answer_file) -> list[dict]:
-    """SQuAD prediction records for the questions that have a prediction, in data order."""
-    records = []
-    for reference in references:
-        question_id = reference["id"]
-        if question_id not in predicted:
-            continue
-        record = {"id": question_id, "prediction_text": predicted[question_id]}
-        if no_answer is not None:
-            if question_id not in no_answer:
-                raise ValueError(f"{no_answer_file}: has no no-answer score for question id {question_id!r}")
-            record["no_answer_probability"] = no_answer[question_id]
-        records.append(record)
-    return records
-
-
-def _is_large(path: str | Path) -> bool:
-    path = Path(path)
-    return path.is_file() and path.stat().st_size >= _LARGE_FILE_BYTES
-
-
-class _Stages:
-    """A progress bar on stderr over the stages of a long run (read data, read predictions, score)."""
-
-    def __init__(self, *, enabled: bool, total: int = 3):
-        self._bar = None
-        if enabled:
-            from tqdm import tqdm
-
-            self._bar = tqdm(total=total, file=sys.stderr, unit="step", leave=False, bar_format="{desc} {bar} {n}/{total}")
-
-    def next(self, description: str) -> None:
-        if self._bar is not None:
-            if self._bar.desc:
-                self._bar.update(1)
-            self._bar.set_description_str(description)
-
-    def __enter__(self) -> "_Stages":
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        if self._bar is not None:
-            self._bar.close()
-
-
-def raw_scores(scored: dict) -> dict:
-    """Per-question EM and F1 before any no-answer threshold, with has-answer flags (for plots)."""
-    options = scored["options"]
-    records = [
-        {"id": record["id"], "prediction_text": scored["predictions"][record["id"]]}
-        for record in scored["references"]
-        if record["id"] in scored["predictions"]
-    ]
-    unthresholded = {key: value for key, value in options.items() if key != "no_answer_threshold"}
-    per_example = qascore.compute(records, scored["references"], return_per_example=True, **unthresholded)["per_example"]
-    exact_key = next(key for key in per_example if key not in ("id", "f1"))
-    return {"exact": per_example[exact_key], "f1": per_example["f1"]}
-
-
-# ---------------------------------------------------------------- comparing two systems
-
-
-def compare_files(
-    predictions_a: str | Path,
-    predictions_b: str | Path,
-    *,
-    data: str | Path,
-    preset: str = "squad",
-    language: str | None = None,
-    split: str | None = None,
-    n_resamples: int = 1000,
-    confidence_level: float = 0.95,
-    seed: int = 0,
-) -> dict:
-    """Paired bootstrap of systems A and B on ``data``: ``{"exact_match"|"exact": ..., "f1": ...}``.
-
-    Each entry is :func:`qascore.compare.paired_bootstrap` of the per-question scores (B - A).
-    """
-    from .compare import paired_bootstrap
-
-    scored = [
-        score_files(data, path, preset=preset, language=language, split=split, per_example=True)
-        for path in (predictions_a, predictions_b)
-    ]
-    per_a, per_b = (run["results"]["per_example"] for run in scored)
-    comparison = {}
-    for name in per_a:
-        if name == "id":
-            continue
-        comparison[name] = paired_bootstrap(
-            per_a[name], per_b[name], n_resamples=n_resamples, confidence_level=confidence_level, seed=seed
-        )
-    return {
-        "comparison": comparison,
-        "signature": scored[0]["signature"],
-        "counts": {"a": _public_counts(scored[0]["counts"]), "b": _public_counts(scored[1]["counts"])},
-    }
-
-
 # ---------------------------------------------------------------- output
-
-
-def _public_counts(counts: dict) -> dict:
-    return {key: value for key, value in counts.items() if not key.endswith("_ids")}
 
 
 def _format_value(value) -> str:
@@ -310,7 +126,7 @@ def _run_score(args) -> int:
         _write_per_example(Path(args.per_example), scored)
     plots = _write_plots(Path(args.plots), scored) if args.plots else []
     if _wants_json(args):
-        payload = {"results": results, "signature": scored["signature"], "counts": _public_counts(scored["counts"])}
+        payload = {"results": results, "signature": scored["signature"], "counts": summary_counts(scored["counts"])}
         if plots:
             payload["plots"] = [str(path) for path in plots]
         print(json.dumps(payload, indent=2))
