@@ -81,6 +81,19 @@ def test_missing_and_extra_predictions_are_counted_and_strict_fails(capsys):
     assert "13 questions" in err and "28 predictions" in err and str(LOGISTIC) in err
 
 
+def test_large_files_show_progress_on_stderr(capsys):
+    from qascore.file_scoring import score_files
+
+    score_files(DEV_V11, BERT, progress=True)
+    err = capsys.readouterr().err
+    stages = ["[1/3] reading dev-v1.1.json", "[2/3] reading bert-ensemble_google.json", "[3/3] scoring 10570 questions"]
+    assert [stage in err for stage in stages] == [True, True, True]
+    assert err.endswith("\r")  # the line is cleared before the results are printed
+
+    score_files(XQUAD_EN, XQUAD_EN_PREDICTIONS, preset="mlqa", language="en", progress=True)  # 0.6 MB: no bar
+    assert capsys.readouterr().err == ""
+
+
 def test_terminal_output_is_a_table_with_the_signature(capsys, monkeypatch):
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
     status, out, _ = run_main(["score", str(XQUAD_EN), str(XQUAD_EN_PREDICTIONS), "--preset", "mlqa", "--language", "en"], capsys)

@@ -170,8 +170,9 @@ def _run_compare(args) -> int:
 
 
 def _run_space_push(args) -> int:
-    from .space import push_space, stage_space_folder
+    from .space import check_repo_id, push_space, stage_space_folder
 
+    check_repo_id(args.repo_id)
     if args.dry_run:
         folder = stage_space_folder(args.folder, args.dry_run)
         print(f"wrote the Space folder that would be pushed to {args.repo_id}: {folder}")
@@ -179,10 +180,6 @@ def _run_space_push(args) -> int:
             if path.is_file():
                 print(f"  {path.relative_to(folder)}")
         return 0
-    from huggingface_hub import get_token
-
-    if get_token() is None:
-        raise ValueError("no Hugging Face token: run `hf auth login` or set HF_TOKEN, then push again")
     url = push_space(args.folder, repo_id=args.repo_id, private=args.private)
     print(f"pushed {args.folder} to Space {args.repo_id}: {url}")
     return 0
@@ -258,6 +255,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
-    except (ValueError, TypeError, OSError) as error:
+    except (ValueError, TypeError, OSError, ImportError) as error:
         print(f"qascore {args.command}: error: {error}", file=sys.stderr)
         return _EXIT_USAGE

@@ -129,27 +129,30 @@ def _is_large(path: str | Path) -> bool:
 
 
 class _Stages:
-    """A progress bar on stderr over the stages of a long run (read data, read predictions, score)."""
+    """A one-line progress display on stderr over the stages of a long run (read, read, score)."""
 
     def __init__(self, *, enabled: bool, total: int = 3):
-        self._bar = None
-        if enabled:
-            from tqdm import tqdm
-
-            self._bar = tqdm(total=total, file=sys.stderr, unit="step", leave=False, bar_format="{desc} {bar} {n}/{total}")
+        self._enabled = enabled
+        self._total = total
+        self._done = 0
+        self._width = 0
 
     def next(self, description: str) -> None:
-        if self._bar is not None:
-            if self._bar.desc:
-                self._bar.update(1)
-            self._bar.set_description_str(description)
+        if not self._enabled:
+            return
+        self._done += 1
+        line = f"qascore [{self._done}/{self._total}] {description} ..."
+        self._width = max(self._width, len(line))
+        sys.stderr.write("\r" + line.ljust(self._width))
+        sys.stderr.flush()
 
     def __enter__(self) -> "_Stages":
         return self
 
     def __exit__(self, *exc_info) -> None:
-        if self._bar is not None:
-            self._bar.close()
+        if self._enabled and self._done:
+            sys.stderr.write("\r" + " " * self._width + "\r")  # clear the line for the results
+            sys.stderr.flush()
 
 
 def raw_scores(scored: dict) -> dict:

@@ -62,7 +62,10 @@ def precision_recall_points(
 
 
 def _pyplot():
-    import matplotlib
+    try:
+        import matplotlib
+    except ImportError:
+        raise ImportError("plots need matplotlib: pip install matplotlib (or 'qascore[space]')") from None
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from . import __version__
 
-__all__ = ["pin_requirements", "stage_space_folder", "push_space"]
+__all__ = ["pin_requirements", "stage_space_folder", "check_repo_id", "push_space"]
 
 _SKIPPED_NAMES = {"__pycache__", ".git", ".ipynb_checkpoints", ".pytest_cache"}
 _SKIPPED_SUFFIXES = (".pyc", ".pyo")
@@ -88,6 +88,19 @@ def _check_space_folder(source: Path) -> None:
         raise ValueError(f"{source}/README.md: must start with Space front matter declaring 'sdk: gradio'")
 
 
+def check_repo_id(repo_id: str) -> str:
+    """Refuse anything but ``USER/NAME``.
+
+    >>> check_repo_id("qa_em_f1")
+    Traceback (most recent call last):
+    ...
+    ValueError: repo_id must look like USER/NAME (e.g. alice/qa_em_f1), got 'qa_em_f1'
+    """
+    if not isinstance(repo_id, str) or repo_id.count("/") != 1 or not all(repo_id.split("/")):
+        raise ValueError(f"repo_id must look like USER/NAME (e.g. alice/qa_em_f1), got {repo_id!r}")
+    return repo_id
+
+
 def push_space(
     source: str | os.PathLike,
     *,
@@ -101,10 +114,14 @@ def push_space(
 
     ``token`` and ``endpoint`` default to huggingface_hub's own (``HF_TOKEN``, ``HF_ENDPOINT``).
     """
-    from huggingface_hub import HfApi
+    try:
+        from huggingface_hub import HfApi, get_token
+    except ImportError:
+        raise ImportError("pushing a Space needs huggingface_hub: pip install 'qascore[space]'") from None
 
-    if repo_id.count("/") != 1 or not all(repo_id.split("/")):
-        raise ValueError(f"repo_id must look like USER/NAME, got {repo_id!r}")
+    check_repo_id(repo_id)
+    if token is None and get_token() is None:
+        raise ValueError("no Hugging Face token: run `hf auth login` or set HF_TOKEN, then push again")
     api = HfApi(endpoint=endpoint, token=token)
     with tempfile.TemporaryDirectory(prefix="qascore-space-") as staging:
         folder = stage_space_folder(source, Path(staging) / "space")
