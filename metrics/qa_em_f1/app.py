@@ -229,13 +229,17 @@ def build_demo():
                 score_button = gr.Button("Score", variant="primary", elem_id="score")
             with gr.Tab("Upload files"):
                 with gr.Row():
-                    data_file = gr.File(label="Data: SQuAD-format JSON or JSON Lines", type="filepath")
-                    predictions_file = gr.File(label="Predictions: {id: text} JSON or JSON Lines", type="filepath")
-                    no_answer_file = gr.File(label="squad_v2: no-answer scores {id: score} (optional)", type="filepath")
+                    data_file = gr.File(label="Data: SQuAD-format JSON or JSON Lines", type="filepath", elem_id="data-file")
+                    predictions_file = gr.File(
+                        label="Predictions: {id: text} JSON or JSON Lines", type="filepath", elem_id="predictions-file"
+                    )
+                    no_answer_file = gr.File(
+                        label="squad_v2: no-answer scores {id: score} (optional)", type="filepath", elem_id="no-answer-file"
+                    )
                 upload_button = gr.Button("Score files", variant="primary", elem_id="score-files")
         table = gr.Dataframe(headers=["metric", "value"], label="Scores (0-100)", elem_id="scores", interactive=False)
         details = gr.Markdown()
-        curve = gr.Plot(label="No-answer precision-recall curves", visible=False)
+        curve = gr.Plot(label="No-answer precision-recall curves", visible=False, elem_id="curve")
 
         preset.change(_show_options, preset, language, api_visibility="private")
         score_button.click(
