@@ -135,14 +135,11 @@ def _details(signature, counts=None):
     return "\n\n".join(lines)
 
 
-def _curve(*, exact, f1, references, no_answer_scores):
-    figure = precision_recall_figure(
-        exact=exact,
-        f1=f1,
-        no_answer_scores=no_answer_scores,
-        has_answer=[bool(answers) for answers in references],
-    )
-    return gr.Plot(value=figure, visible=True)
+def _curve(raw):
+    """The precision-recall plot for raw per-question scores with no-answer scores (else hidden)."""
+    if raw["no_answer_scores"] is None or not any(raw["has_answer"]):
+        return gr.Plot(visible=False)
+    return gr.Plot(value=precision_recall_figure(**raw), visible=True)
 
 
 def score_pasted(predictions_text, references_text, preset, language):
@@ -157,13 +154,16 @@ def score_pasted(predictions_text, references_text, preset, language):
         with_scores = [p for p in predictions if isinstance(p, dict) and "no_answer_probability" in p]
         if preset == "squad_v2" and with_scores and len(with_scores) == len(predictions):
             plain = [{"id": p["id"], "prediction_text": p["prediction_text"]} for p in predictions]
-            raw = qascore.compute(plain, references, preset=preset, return_per_example=True)["per_example"]
+            per_example = qascore.compute(plain, references, preset=preset, return_per_example=True)["per_example"]
             by_id = {p["id"]: p["no_answer_probability"] for p in predictions}
+            has_answer = {r["id"]: bool(r["answers"]["text"]) for r in references}
             curve = _curve(
-                exact=raw["exact"],
-                f1=raw["f1"],
-                references=[r["answers"]["text"] for r in references],
-                no_answer_scores=[by_id[question_id] for question_id in raw["id"]],
+                {
+                    "exact": per_example["exact"],
+                    "f1": per_example["f1"],
+                    "no_answer_scores": [by_id[question_id] for question_id in per_example["id"]],
+                    "has_answer": [has_answer[question_id] for question_id in per_example["id"]],
+                }
             )
     except (ValueError, TypeError) as error:
         raise gr.Error(str(error)) from None
@@ -181,15 +181,7 @@ def score_uploaded(data_file, predictions_file, no_answer_file, preset, language
         )
         if len(scored["references"]) > MAX_EXAMPLES:
             raise ValueError(f"The data file has {len(scored['references']):,} questions; at most {MAX_EXAMPLES:,}.")
-        curve = gr.Plot(visible=False)
-        if preset == "squad_v2" and scored["no_answer"] is not None:
-            raw = raw_scores(scored)
-            curve = _curve(
-                exact=raw["exact"],
-                f1=raw["f1"],
-                references=[record["answers"]["text"] for record in scored["references"]],
-                no_answer_scores=[scored["no_answer"].get(r["id"], float("-inf")) for r in scored["references"]],
-            )
+        curve = _curve(raw_scores(scored))
     except (ValueError, TypeError) as error:
         raise gr.Error(str(error)) from None
     return _results_table(scored["results"]), _details(scored["signature"], scored["counts"]), curve

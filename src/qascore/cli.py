@@ -94,12 +94,7 @@ def _write_per_example(path: Path, scored: dict) -> None:
 def _write_plots(directory: Path, scored: dict) -> list[Path]:
     from .plots import write_plots
 
-    raw = raw_scores(scored)
-    has_answer = no_answer_scores = None
-    if scored["no_answer"] is not None:
-        has_answer = [bool(record["answers"]["text"]) for record in scored["references"]]
-        no_answer_scores = [scored["no_answer"].get(record["id"], float("-inf")) for record in scored["references"]]
-    return write_plots(directory, exact=raw["exact"], f1=raw["f1"], has_answer=has_answer, no_answer_scores=no_answer_scores)
+    return write_plots(directory, **raw_scores(scored))
 
 
 # ---------------------------------------------------------------- subcommands

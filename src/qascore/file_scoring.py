@@ -156,17 +156,26 @@ class _Stages:
 
 
 def raw_scores(scored: dict) -> dict:
-    """Per-question EM and F1 before any no-answer threshold, with has-answer flags (for plots)."""
-    options = scored["options"]
+    """What the no-answer plots need from a :func:`score_files` run.
+
+    Per-question EM and F1 (0-1) before any no-answer threshold, in data order, and, when
+    no-answer scores were given, each question's score and whether it has a gold answer:
+    ``{"exact", "f1", "no_answer_scores", "has_answer"}`` (the last two None without scores).
+    """
+    options = {key: value for key, value in scored["options"].items() if key != "no_answer_threshold"}
     records = [
         {"id": record["id"], "prediction_text": scored["predictions"][record["id"]]}
         for record in scored["references"]
         if record["id"] in scored["predictions"]
     ]
-    unthresholded = {key: value for key, value in options.items() if key != "no_answer_threshold"}
-    per_example = qascore.compute(records, scored["references"], return_per_example=True, **unthresholded)["per_example"]
+    per_example = qascore.compute(records, scored["references"], return_per_example=True, **options)["per_example"]
     exact_key = next(key for key in per_example if key not in ("id", "f1"))
-    return {"exact": per_example[exact_key], "f1": per_example["f1"]}
+    raw = {"exact": per_example[exact_key], "f1": per_example["f1"], "no_answer_scores": None, "has_answer": None}
+    if scored["no_answer"] is not None:
+        # A question without a prediction never abstains (-inf), as qascore scores it.
+        raw["no_answer_scores"] = [scored["no_answer"].get(r["id"], float("-inf")) for r in scored["references"]]
+        raw["has_answer"] = [bool(record["answers"]["text"]) for record in scored["references"]]
+    return raw
 
 
 # ---------------------------------------------------------------- comparing two systems
