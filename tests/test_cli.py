@@ -141,6 +141,11 @@ def test_malformed_files_are_reported_with_path_and_position(tmp_path, capsys):
     status, _, err = run_main(["score", str(gold), str(BERT)], capsys)
     assert status == 2 and f"{gold}:2: missing the 'answers' field" in err
 
+    squad_file = tmp_path / "dev.json"
+    squad_file.write_text('{"data": [{"paragraphs": [{"qas": [{"id": "q1", "answers": []}, {"answers": []}]}]}]}')
+    status, _, err = run_main(["score", str(squad_file), str(BERT)], capsys)
+    assert status == 2 and f"{squad_file}: data[0].paragraphs[0].qas[1]: missing the 'id' field" in err
+
     status, _, err = run_main(["score", str(DEV_V11), str(BERT), "--preset", "mlqa"], capsys)
     assert status == 2 and "needs language=" in err
 
@@ -202,3 +207,16 @@ def test_console_script_entry_point_is_declared():
     assert "qascore = qascore.cli:main" in setup_cfg
     completed = run_command(["--version"])
     assert completed.returncode == 0 and completed.stdout.strip() == f"qascore {qascore.__version__}"
+
+
+def test_installed_qascore_command_scores_a_case(tmp_path):
+    script = Path(sys.executable).parent / "qascore"
+    if not script.is_file():
+        pytest.skip(f"no installed qascore console script beside {sys.executable} (pip install -e . makes it)")
+    case = next(c for c in CASES if c.get("language") == "de")
+    environment = {**os.environ, "PYTHONPATH": str(REPO_ROOT / "src")}
+    completed = subprocess.run(
+        [str(script), *case_arguments(case), "--json"], capture_output=True, text=True, env=environment, timeout=120
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert json.loads(completed.stdout)["results"] == case["expected"]

@@ -90,6 +90,12 @@ def test_push_without_a_token_or_with_a_bad_repo_id_fails_clearly(tmp_path):
     assert hub.calls == []
 
 
+def test_the_space_name_must_match_the_metric_script(tmp_path, capsys):
+    status = main(["space", "push", str(METRIC_FOLDER), "--repo-id", "alice/squad_scores", "--dry-run", str(tmp_path / "out")])
+    assert status == 2 and not (tmp_path / "out").exists()
+    assert "would look for squad_scores.py, but the metric script is qa_em_f1.py" in capsys.readouterr().err
+
+
 def test_a_folder_that_is_not_a_space_is_refused(tmp_path):
     (tmp_path / "README.md").write_text("# no front matter\n")
     (tmp_path / "app.py").write_text("")

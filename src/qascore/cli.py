@@ -167,7 +167,7 @@ def _run_compare(args) -> int:
 def _run_space_push(args) -> int:
     from .space import check_repo_id, push_space, stage_space_folder
 
-    check_repo_id(args.repo_id)
+    check_repo_id(args.repo_id, args.folder)
     if args.dry_run:
         folder = stage_space_folder(args.folder, args.dry_run)
         print(f"wrote the Space folder that would be pushed to {args.repo_id}: {folder}")

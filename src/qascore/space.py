@@ -88,8 +88,11 @@ def _check_space_folder(source: Path) -> None:
         raise ValueError(f"{source}/README.md: must start with Space front matter declaring 'sdk: gradio'")
 
 
-def check_repo_id(repo_id: str) -> str:
-    """Refuse anything but ``USER/NAME``.
+def check_repo_id(repo_id: str, source: str | os.PathLike | None = None) -> str:
+    """Refuse anything but ``USER/NAME``; with a metric folder, NAME must match its script.
+
+    ``evaluate.load("USER/NAME")`` fetches ``NAME.py`` from the Space, so a folder holding
+    ``qa_em_f1.py`` must be pushed to a Space called ``qa_em_f1``.
 
     >>> check_repo_id("qa_em_f1")
     Traceback (most recent call last):
@@ -98,6 +101,15 @@ def check_repo_id(repo_id: str) -> str:
     """
     if not isinstance(repo_id, str) or repo_id.count("/") != 1 or not all(repo_id.split("/")):
         raise ValueError(f"repo_id must look like USER/NAME (e.g. alice/qa_em_f1), got {repo_id!r}")
+    if source is not None:
+        source = Path(source)
+        script = source / f"{source.name}.py"
+        name = repo_id.split("/")[1]
+        if script.is_file() and name != source.name:
+            raise ValueError(
+                f"evaluate.load('{repo_id}') would look for {name}.py, but the metric script is {script.name}; "
+                f"push to a Space named {source.name} (e.g. {repo_id.split('/')[0]}/{source.name})"
+            )
     return repo_id
 
 
@@ -119,7 +131,7 @@ def push_space(
     except ImportError:
         raise ImportError("pushing a Space needs huggingface_hub: pip install 'qascore[space]'") from None
 
-    check_repo_id(repo_id)
+    check_repo_id(repo_id, source)
     if token is None and get_token() is None:
         raise ValueError("no Hugging Face token: run `hf auth login` or set HF_TOKEN, then push again")
     api = HfApi(endpoint=endpoint, token=token)
