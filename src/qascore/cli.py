@@ -94,7 +94,7 @@ def _write_per_example(path: Path, scored: dict) -> None:
 def _write_plots(directory: Path, scored: dict) -> list[Path]:
     from .plots import write_plots
 
-    return write_plots(directory, **raw_scores(scored))
+    return write_plots(directory, scored_f1=scored["results"]["per_example"]["f1"], **raw_scores(scored))
 
 
 # ---------------------------------------------------------------- subcommands
@@ -110,7 +110,7 @@ def _run_score(args) -> int:
         no_answer_threshold=args.na_prob_thresh,
         split=args.split,
         strict=args.strict,
-        per_example=bool(args.per_example),
+        per_example=bool(args.per_example or args.plots),
         progress=sys.stderr.isatty(),
     )
     results = {key: value for key, value in scored["results"].items() if key != "per_example"}

@@ -127,6 +127,7 @@ def plot_histogram(values: Sequence[float], path: str | os.PathLike, *, title: s
 def write_plots(
     directory: str | os.PathLike,
     *,
+    scored_f1: Sequence[float],
     exact: Sequence[float],
     f1: Sequence[float],
     has_answer: Sequence[bool] | None = None,
@@ -134,12 +135,16 @@ def write_plots(
 ) -> list[Path]:
     """Write every plot the inputs allow into ``directory``; return the files written.
 
-    ``exact`` and ``f1`` are raw per-question scores (0-1). The precision-recall curves and
-    no-answer histograms need ``has_answer`` and ``no_answer_scores`` (SQuAD v2.0 style runs).
+    ``scored_f1`` are the per-question F1 scores (0-1) behind the reported F1 (after any
+    no-answer threshold), for the F1 histogram. ``exact`` and ``f1`` are the raw scores before
+    the threshold; with ``has_answer`` and ``no_answer_scores`` (SQuAD v2.0 style runs) they give
+    the precision-recall curves and the no-answer score histograms.
     """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    written = [plot_histogram(f1, directory / "f1_hist.png", title="Histogram of per-question F1", xlabel="F1")]
+    written = [
+        plot_histogram(scored_f1, directory / "f1_hist.png", title="Histogram of per-question F1", xlabel="F1")
+    ]
     if no_answer_scores is None or has_answer is None:
         return written
     if any(has_answer):
