@@ -1,4 +1,4 @@
-"""Shared fixtures for the Space/CLI tests: paths to the shared data and a loopback Hub stand-in."""
+"""Shared helpers for the Space and CLI tests: the official cases, a loopback Hub stand-in, the app as a subprocess, headless Chromium."""
 
 from __future__ import annotations
 
@@ -21,9 +21,9 @@ from urllib.parse import urlsplit
 
 import yaml
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
-METRIC_FOLDER = REPO_ROOT / "metrics" / "qa_em_f1"
+from conftest import METRIC_DIR as METRIC_FOLDER  # the lead's conftest finds ../shared/data (or QASCORE_SHARED_DATA)
+from conftest import REPO_ROOT, SHARED_DATA
+
 _SPACE_SDKS = {"gradio", "docker", "static", "streamlit"}
 
 
