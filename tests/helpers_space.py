@@ -1,4 +1,4 @@
-"""Shared helpers for the Space and CLI tests: the official cases, a loopback Hub stand-in, the app as a subprocess, headless Chromium."""
+"""Helpers for the Space and CLI tests: official cases, a loopback Hub, the app as a subprocess, Chromium."""
 
 from __future__ import annotations
 
