@@ -129,6 +129,24 @@ def test_jsonl_and_saved_dataset_inputs_give_the_same_numbers(tmp_path, capsys):
         assert json.loads(out)["results"] == expected
 
 
+def test_saved_dataset_dict_split_choice(tmp_path, capsys):
+    from datasets import Dataset, DatasetDict
+
+    from qascore.io import load_references
+
+    references = load_references(XQUAD_EN)
+    saved = tmp_path / "dict"
+    DatasetDict({"train": Dataset.from_list(references[:5]), "validation": Dataset.from_list(references)}).save_to_disk(str(saved))
+    expected = next(case["expected"] for case in CASES if case.get("language") == "en")
+    arguments = ["score", str(saved), str(XQUAD_EN_PREDICTIONS), "--preset", "mlqa", "--language", "en"]
+    status, out, _ = run_main(arguments, capsys)  # validation by default
+    assert status == 0 and json.loads(out)["results"] == expected
+    status, out, _ = run_main([*arguments, "--split", "train"], capsys)
+    assert status == 0 and json.loads(out)["counts"]["questions"] == 5
+    status, _, err = run_main([*arguments, "--split", "test"], capsys)
+    assert status == 2 and "has splits ['train', 'validation']; choose one with --split" in err
+
+
 def test_malformed_files_are_reported_with_path_and_position(tmp_path, capsys):
     broken = tmp_path / "predictions.json"
     broken.write_text('{"56be4db0acb8001400a502ec": "Denver Broncos",\n "x" "y"}')

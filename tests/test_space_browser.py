@@ -61,6 +61,15 @@ def choose_preset(page, name: str) -> None:
     page.wait_for(f"document.querySelector('#preset input').value === {name!r}")
 
 
+def test_choosing_mlqa_shows_the_language_choice(page):
+    page.wait_for("document.querySelector('#score') !== null")
+    language_visible = "document.querySelector('#language') !== null && document.querySelector('#language').offsetParent !== null"
+    choose_preset(page, "mlqa")
+    page.wait_for(language_visible)
+    choose_preset(page, "squad")
+    page.wait_for(f"!({language_visible})")
+
+
 def test_upload_official_squad_v2_files_shows_official_figures_and_pr_curves(page):
     # The XLNet run with its null odds at the official default threshold 1.0 (expected.json).
     case = next(c for c in expected_cases() if c.get("no_answer_threshold") == 1.0)

@@ -26,7 +26,8 @@ from .io import load_no_answer_probabilities, load_predictions, load_references
 
 __all__ = ["score_files", "raw_scores", "compare_files", "summary_counts"]
 
-_LARGE_FILE_BYTES = 1_000_000  # show the progress bar for data files at least this big
+_LARGE_FILE_BYTES = 1_000_000  # show the progress line for data files at least this big
+
 
 def score_files(
     data: str | Path,
@@ -57,7 +58,7 @@ def score_files(
         predicted = load_predictions(predictions)
         no_answer = None if no_answer_file is None else load_no_answer_probabilities(no_answer_file)
         if no_answer is not None and preset != "squad_v2":
-            raise ValueError(f"--na-prob-file applies to --preset squad_v2 only, not {preset}")
+            raise ValueError(f"{no_answer_file}: no-answer scores apply to preset squad_v2 only, not {preset}")
         counts = _coverage(references, predicted)
         if strict and (counts["missing"] or counts["extra"]):
             raise ValueError(
@@ -193,9 +194,11 @@ def compare_files(
     confidence_level: float = 0.95,
     seed: int = 0,
 ) -> dict:
-    """Paired bootstrap of systems A and B on ``data``: ``{"exact_match"|"exact": ..., "f1": ...}``.
+    """Paired bootstrap of systems A and B on the questions of ``data``.
 
-    Each entry is :func:`qascore.compare.paired_bootstrap` of the per-question scores (B - A).
+    Returns ``{"comparison": {<em key>: ..., "f1": ...}, "signature", "counts": {"a", "b"}}``;
+    each comparison is :func:`qascore.compare.paired_bootstrap` of the per-question scores
+    (difference B - A), both systems scored as :func:`score_files` does.
     """
     from .compare import paired_bootstrap
 
