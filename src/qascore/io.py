@@ -59,7 +59,7 @@ def read_json(path: str | os.PathLike) -> Any:
     ValueError: .../bad.json:2:7: not valid JSON (Expecting ':' delimiter); fix the file or check that it is the file you meant
     """
     path = _existing_file(path)
-    text = path.read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8-sig")  # tolerate a byte-order mark
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
@@ -71,7 +71,7 @@ def read_json(path: str | os.PathLike) -> Any:
 
 def _read_json_lines(path: Path) -> Iterator[tuple[int, Any]]:
     """Yield ``(line number, parsed object)`` for each non-blank line of a JSON Lines file."""
-    with path.open(encoding="utf-8") as handle:
+    with path.open(encoding="utf-8-sig") as handle:
         for line_number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
@@ -106,10 +106,8 @@ def load_references(path: str | os.PathLike, *, split: str | None = None) -> lis
     if path.is_dir():
         records = _references_from_saved_dataset(path, split=split)
     elif path.suffix.lower() in _JSONL_SUFFIXES:
-        records = [
-            _reference_record(raw, where=f"{_existing_file(path)}:{line}")
-            for line, raw in _read_json_lines(_existing_file(path))
-        ]
+        path = _existing_file(path)
+        records = [_reference_record(raw, where=f"{path}:{line}") for line, raw in _read_json_lines(path)]
     else:
         return references_from_document(read_json(path), source=str(path))
     _reject_duplicate_ids(records, path)
