@@ -18,7 +18,7 @@ import yaml
 
 import qascore
 from qascore.cli import build_parser
-from helpers_space import METRIC_FOLDER, expected_cases, running_space_app
+from helpers_space import METRIC_FOLDER, expected_cases, load_space_app_module, running_space_app
 
 CARD = (METRIC_FOLDER / "README.md").read_text(encoding="utf-8")
 FRONT_MATTER = yaml.safe_load(CARD.split("---\n")[1])
@@ -66,6 +66,13 @@ def test_quoted_leaderboard_figures_are_the_official_ones():
     v11, v20 = cases["bert-ensemble_google.json"], cases["bert-single_google.json"]
     assert f"{v11['exact_match']:.1f} EM and {v11['f1']:.1f} F1 on SQuAD v1.1 dev" in " ".join(CARD.split())
     assert f"{v20['exact']:.1f} EM and {v20['f1']:.1f} F1 on SQuAD v2.0 dev" in " ".join(CARD.split())
+
+
+def test_stated_request_limits_are_the_apps():
+    app = load_space_app_module()
+    text = " ".join(CARD.split())
+    assert f"capped at {app.MAX_CHARACTERS:,} characters per text field, {app.MAX_EXAMPLES:,} questions" in text
+    assert f"and {app.MAX_FILE_SIZE.upper().replace('MB', ' MB')} per file" in text
 
 
 def test_command_line_examples_parse():
