@@ -23,9 +23,9 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["paired_bootstrap"]
+from qascore.bootstrap import resample_means
 
-_MAX_CELLS = 4_000_000  # resamples x questions drawn at once, to bound memory
+__all__ = ["paired_bootstrap"]
 
 
 def paired_bootstrap(
@@ -56,7 +56,7 @@ def paired_bootstrap(
 
     differences = b - a
     observed = float(differences.mean())
-    resampled = _resampled_means(differences, n_resamples=int(n_resamples), seed=seed)
+    resampled = resample_means(differences, n_resamples=int(n_resamples), seed=seed)
     tail = (1.0 - confidence_level) / 2.0
     low, high = np.quantile(resampled, [tail, 1.0 - tail])
     # Shift the bootstrap distribution onto the null (mean difference 0) and count how often
@@ -75,14 +75,3 @@ def paired_bootstrap(
         "count": int(a.size),
     }
 
-
-def _resampled_means(values: np.ndarray, *, n_resamples: int, seed: int) -> np.ndarray:
-    """Means of ``n_resamples`` resamples (with replacement) of ``values``, drawn in chunks."""
-    rng = np.random.default_rng(seed)
-    size = values.size
-    chunk = max(1, _MAX_CELLS // size)
-    means = np.empty(n_resamples, dtype=np.float64)
-    for start in range(0, n_resamples, chunk):
-        stop = min(start + chunk, n_resamples)
-        means[start:stop] = values[rng.integers(0, size, size=(stop - start, size))].mean(axis=1)
-    return means
