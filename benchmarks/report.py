@@ -1,0 +1,114 @@
+"""Render benchmark measurements as the markdown of benchmarks/RESULTS.md.
+
+>>> runs = [{"size": 10, "notes": [], "results": {
+...     "official": {"seconds": 2.0, "peak_bytes": 2 ** 20, "memory_method": "m", "scores": {}},
+...     "qascore": {"seconds": 0.5, "peak_bytes": 2 ** 19, "memory_method": "m", "scores": {}}}}]
+>>> ratio(runs[0]["results"], "qascore", "official")
+4.0
+>>> "| qascore.compute (lists) | 0.500 |" in render({"cpu": "x"}, runs, command="python run.py")
+True
+"""
+
+from peers import PEERS
+
+OURS = ("qascore", "qascore-records", "qa_em_f1")
+BASELINES = ("official", "torchmetrics", "evaluate-squad")
+
+# (description, ours, baseline, kind, threshold): kind "speed" wants baseline time / our time >= threshold,
+# kind "memory" wants our peak / baseline peak <= threshold.
+TARGETS = (
+    ("qascore functions >= 10x faster than the official algorithm", "qascore", "official", "speed", 10.0),
+    ("qa_em_f1 (evaluate.load().compute) >= 10x faster than torchmetrics", "qa_em_f1", "torchmetrics", "speed",
+     10.0),
+    ("qa_em_f1 (evaluate.load().compute) >= 5x faster than the official algorithm", "qa_em_f1", "official", "speed",
+     5.0),
+    ("qa_em_f1 peak memory <= 1/2 of evaluate's squad module", "qa_em_f1", "evaluate-squad", "memory", 0.5),
+)
+
+
+def ratio(results, ours, baseline):
+    """How many times faster ``ours`` ran than ``baseline`` (None when either is missing)."""
+    if ours not in results or baseline not in results:
+        return None
+    return results[baseline]["seconds"] / results[ours]["seconds"]
+
+
+def memory_ratio(results, ours, baseline):
+    """``ours`` peak-memory growth as a fraction of ``baseline``'s (None when either is missing)."""
+    if ours not in results or baseline not in results or not results[baseline]["peak_bytes"]:
+        return None
+    return results[ours]["peak_bytes"] / results[baseline]["peak_bytes"]
+
+
+def _fmt(value, pattern):
+    return "n/a" if value is None else format(value, pattern)
+
+
+def _size_section(run):
+    results = run["results"]
+    size = run["size"]
+    lines = [f"### {size:,} pairs", "",
+             "| scorer | seconds | pairs/s | peak MiB | EM | F1 | x official | x torchmetrics | x evaluate squad |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for name, measured in results.items():
+        speedups = [ratio(results, name, baseline) if name != baseline else None for baseline in BASELINES]
+        scores = measured["scores"]
+        lines.append(
+            f"| {PEERS[name].label} | {measured['seconds']:.3f} | {size / measured['seconds']:,.0f} "
+            f"| {measured['peak_bytes'] / 2 ** 20:,.1f} | {_fmt(scores.get('exact_match'), '.4f')} "
+            f"| {_fmt(scores.get('f1'), '.4f')} | " + " | ".join(_fmt(value, ".2f") for value in speedups) + " |")
+    memory = [f"{PEERS[name].label} uses {_fmt(memory_ratio(results, name, 'evaluate-squad'), '.3f')} of evaluate "
+              f"squad's peak" for name in OURS if name in results]
+    lines += ["", "Memory: " + "; ".join(memory) + "." if memory else "", ""]
+    lines += [f"- {note}" for note in run["notes"]]
+    return "\n".join(lines) + "\n"
+
+
+def _targets_section(run):
+    results = run["results"]
+    lines = [f"## Targets (measured at {run['size']:,} pairs, from the run above)", "",
+             "| target | measured | met |", "| --- | ---: | --- |"]
+    for description, ours, baseline, kind, threshold in TARGETS:
+        if kind == "speed":
+            value = ratio(results, ours, baseline)
+            met = value is not None and value >= threshold
+            shown = "n/a" if value is None else f"{value:.2f}x"
+        else:
+            value = memory_ratio(results, ours, baseline)
+            met = value is not None and value <= threshold
+            shown = _fmt(value, ".3f")
+        lines.append(f"| {description} | {shown} | {'yes' if met else 'NO' if value is not None else 'not run'} |")
+    return "\n".join(lines) + "\n"
+
+
+def render(description, runs, *, command, extra_sections=()):
+    """The whole RESULTS.md: machine, method, one table per size, then the targets at the largest size."""
+    memory_methods = sorted({m["memory_method"] for run in runs for m in run["results"].values()})
+    parts = [
+        "# qascore benchmark results",
+        "",
+        f"Produced by `{command}` (benchmarks/run.py); every number below comes from that one run.",
+        "",
+        "## Machine",
+        "",
+        *[f"- {key}: {value}" for key, value in description.items()],
+        "",
+        "## Method",
+        "",
+        "- Data: deterministic SQuAD-like pairs from SQuAD v1.1 dev (benchmarks/data.py, seed 0): 1-5 gold "
+        "answers, 40% exact, 35% partial, 25% wrong predictions.",
+        "- Each scorer runs in a fresh interpreter with its inputs already in its native format; time is wall "
+        "clock of the scoring call only (module loading and input building excluded).",
+        f"- Peak memory: resident-set growth during the scoring call ({'; '.join(memory_methods)}).",
+        "- 'x peer' columns: peer seconds / this row's seconds (higher is faster than that peer).",
+        "- evaluate's squad module cannot be loaded offline (evaluate.load('squad') fetches it from the Hub and "
+        "evaluate 0.4.6 ships no copy); 'evaluate squad (offline rebuild)' is benchmarks/evaluate_squad.py: "
+        "an evaluate.Metric with the module's features and _compute, scoring with the official algorithm.",
+        "",
+        "## Results",
+        "",
+        *[_size_section(run) for run in runs],
+        _targets_section(max(runs, key=lambda run: run["size"])),
+        *extra_sections,
+    ]
+    return "\n".join(parts)

@@ -1,0 +1,128 @@
+"""Run every scorer side by side on the same SQuAD-like pairs and write benchmarks/RESULTS.md.
+
+    python benchmarks/run.py                      # 10k, 100k and 1M pairs (several minutes)
+    python benchmarks/run.py --sizes 10000        # smoke run, as CI does (under a minute)
+
+Each (peer, size) is measured in a fresh interpreter by ``measure.py`` (time of the
+scoring call, peak resident-memory growth during it). Then the scores are checked:
+qascore's functions and qa_em_f1 must equal the official v1.1 algorithm exactly
+(float64 ``==``), evaluate's squad module too, and torchmetrics must equal the official
+per-example scores summed in float32 as torchmetrics does (within 1e-3 points); its
+distance from the float64 figure is reported. Any mismatch exits non-zero.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import machine  # noqa: E402
+import official_v11  # noqa: E402
+from data import cached_pairs  # noqa: E402
+from peers import PEERS  # noqa: E402
+from report import render  # noqa: E402
+
+DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
+EXACT_PEERS = ("qascore", "qascore-records", "qa_em_f1", "evaluate-squad")
+TORCHMETRICS_TOLERANCE = 1e-3  # points; float32 re-association noise, far below the drift it reports
+
+
+class ScoreMismatch(AssertionError):
+    """A peer's scores differ from the official algorithm's beyond what its arithmetic explains."""
+
+
+def measure_in_subprocess(peer, size, *, seed, cache_dir):
+    """Run ``measure.py`` for one peer and size in a new interpreter and return its JSON result."""
+    command = [sys.executable, str(HERE / "measure.py"), "--peer", peer, "--size", str(size), "--seed", str(seed),
+               "--cache-dir", str(cache_dir)]
+    completed = subprocess.run(command, capture_output=True, text=True, env=os.environ.copy())
+    if completed.returncode != 0:
+        raise RuntimeError(f"measuring {peer} at {size} failed:\n{completed.stderr[-4000:]}")
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def float32_expectation(pairs):
+    """What torchmetrics should print: official per-example scores summed in float32, then scaled.
+
+    >>> from data import build_pairs
+    >>> sorted(float32_expectation(build_pairs(3, seed=1)))
+    ['exact_match', 'f1']
+    """
+    exact, f1 = [], []
+    for prediction, golds in zip(pairs.predictions, pairs.references):
+        exact.append(official_v11.metric_max_over_ground_truths(official_v11.exact_match_score, prediction, golds))
+        f1.append(official_v11.metric_max_over_ground_truths(official_v11.f1_score, prediction, golds))
+    total = np.float32(len(f1))
+    return {
+        name: float(np.float32(100.0) * np.add.accumulate(np.asarray(values, dtype=np.float32))[-1] / total)
+        for name, values in (("exact_match", exact), ("f1", f1))
+    }
+
+
+def check_scores(results, pairs):
+    """Compare every peer to the official scores; return the notes for the report, raise on mismatch."""
+    official = results["official"]["scores"]
+    notes, failures = [], []
+    for name in EXACT_PEERS:
+        if name in results:
+            scores = results[name]["scores"]
+            same = scores == official
+            notes.append(f"{PEERS[name].label}: {'identical to' if same else 'DIFFERS from'} the official float64 "
+                         f"scores ({scores['exact_match']!r}, {scores['f1']!r})")
+            if not same:
+                failures.append(f"{name} {scores} != official {official}")
+    if "torchmetrics" in results:
+        scores = results["torchmetrics"]["scores"]
+        expected = float32_expectation(pairs)
+        for key in ("exact_match", "f1"):
+            drift = scores[key] - official[key]
+            gap = abs(scores[key] - expected[key])
+            notes.append(f"torchmetrics {key}: {scores[key]!r}, official {official[key]!r}, difference "
+                         f"{drift:+.6f} points; float32 re-summation of the official per-example scores gives "
+                         f"{expected[key]!r} (gap {gap:.2e})")
+            if gap > TORCHMETRICS_TOLERANCE:
+                failures.append(f"torchmetrics {key} {scores[key]} is {gap} from its float32 expectation")
+    if failures:
+        raise ScoreMismatch("; ".join(failures))
+    return notes
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="qascore speed and memory benchmark")
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES))
+    parser.add_argument("--peers", nargs="+", choices=sorted(PEERS), default=list(PEERS))
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--cache-dir", default=os.path.join(os.environ.get("TMPDIR", "/tmp"), "qascore-bench"))
+    parser.add_argument("--output", default=str(HERE / "RESULTS.md"), help="markdown report ('-' for none)")
+    parser.add_argument("--json", help="also write the raw measurements here")
+    args = parser.parse_args(argv)
+    if "official" not in args.peers:
+        parser.error("--peers must include official: every other peer is checked against it")
+
+    runs = []
+    for size in args.sizes:
+        pairs = cached_pairs(size, seed=args.seed, cache_dir=args.cache_dir)
+        results = {}
+        for peer in args.peers:
+            results[peer] = measure_in_subprocess(peer, size, seed=args.seed, cache_dir=args.cache_dir)
+            print(f"{size:>9} {peer:<16} {results[peer]['seconds']:8.2f} s "
+                  f"{results[peer]['peak_bytes'] / 2 ** 20:9.1f} MiB", flush=True)
+        runs.append({"size": size, "results": results, "notes": check_scores(results, pairs)})
+
+    description = machine.describe()
+    if args.json:
+        Path(args.json).write_text(json.dumps({"machine": description, "runs": runs}, indent=1))
+    if args.output != "-":
+        Path(args.output).write_text(render(description, runs, command=" ".join(["python", *sys.argv])))
+    return runs
+
+
+if __name__ == "__main__":
+    main()
