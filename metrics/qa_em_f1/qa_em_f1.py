@@ -1,0 +1,223 @@
+"""qa_em_f1: SQuAD-style exact match and F1 as an evaluate metric, exact to the official scorers.
+
+A thin evaluate.Metric over the qascore package: all scoring lives in qascore, so this
+module, qascore.compute, the Trainer adapter, the command line and the Space give the
+same numbers. The evaluate config name is the preset (squad, squad_v2, korquad, mlqa).
+"""
+
+import datasets
+import evaluate
+import qascore
+from qascore.formats import to_columns
+from qascore.presets import get_preset
+
+
+_CITATION = """\
+@inproceedings{rajpurkar-etal-2016-squad,
+    title = "{SQ}u{AD}: 100,000+ Questions for Machine Comprehension of Text",
+    author = "Rajpurkar, Pranav and Zhang, Jian and Lopyrev, Konstantin and Liang, Percy",
+    booktitle = "Proceedings of EMNLP",
+    year = "2016",
+    pages = "2383--2392",
+}
+@inproceedings{rajpurkar-etal-2018-know,
+    title = "Know What You Don{'}t Know: Unanswerable Questions for {SQ}u{AD}",
+    author = "Rajpurkar, Pranav and Jia, Robin and Liang, Percy",
+    booktitle = "Proceedings of ACL",
+    year = "2018",
+    pages = "784--789",
+}
+@article{lim2019korquad1,
+    title = "KorQuAD1.0: Korean QA Dataset for Machine Reading Comprehension",
+    author = "Lim, Seungyoung and Kim, Myungji and Lee, Jooyoul",
+    journal = "arXiv preprint arXiv:1909.07005",
+    year = "2019",
+}
+@inproceedings{lewis-etal-2020-mlqa,
+    title = "{MLQA}: Evaluating Cross-lingual Extractive Question Answering",
+    author = "Lewis, Patrick and Oguz, Barlas and Rinott, Ruty and Riedel, Sebastian and Schwenk, Holger",
+    booktitle = "Proceedings of ACL",
+    year = "2020",
+    pages = "7315--7330",
+}
+"""
+
+_DESCRIPTION = f"""\
+Exact match and F1 for extractive and generative question answering, computed with the
+rules of the official scorers: SQuAD v1.1 (config "squad", the default), SQuAD v2.0 with
+unanswerable questions ("squad_v2"), KorQuAD 1.0 with character F1 ("korquad") and MLQA
+for en, es, hi, vi, de, ar and zh ("mlqa", with language=). Each preset reproduces its
+official script's figures to the last digit. Predictions are scored against all gold
+answers (the maximum over them). Optional inputs (the question or prompt) add a grounding
+rate and scores by question type; opt-in bootstrap confidence intervals and per-example
+scores. Scores are 0-100. Built on qascore {qascore.__version__}.
+"""
+
+_KWARGS_DESCRIPTION = """
+Args:
+    predictions: list of predicted answers (strings), or SQuAD records
+        {"id": str, "prediction_text": str[, "no_answer_probability": float]}.
+    references: list of gold answer lists (all gold answers of each question; [] means
+        unanswerable under squad_v2), list of single gold answers, or SQuAD records
+        {"id": str, "answers": {"text": [str, ...], "answer_start": [int, ...]}}.
+        Records are paired with predictions by id, plain lists by position.
+    inputs: optional list of the question or prompt of each prediction.
+    no_answer_probabilities: optional list of no-answer scores for plain predictions
+        (squad_v2); a probability or a logit-like score, kept in float64.
+    language: MLQA language (en, es, hi, vi, de, ar, zh); required by the mlqa preset.
+    normalizer: use another normaliser ("squad", "korquad", "mlqa", "unicode").
+    no_answer_threshold: squad_v2 only; abstain when the no-answer score is strictly
+        greater (default 1.0, as evaluate-v2.0.py).
+    missing: "error" (default) or "zero" (questions without a prediction score 0).
+    extra: "error" (default) or "ignore" (predictions whose id no reference has are left out).
+    return_per_example: add per-example scores (and ids) under "per_example".
+    confidence_level, n_resamples, seed: seeded bootstrap interval for each score.
+    map_abstentions, abstentions: squad_v2 only; count phrases such as "unanswerable" as
+        the empty answer.
+Returns:
+    squad, korquad, mlqa: exact_match and f1 (0-100).
+    squad_v2: exact, f1, total, HasAns_exact, HasAns_f1, HasAns_total, NoAns_exact,
+        NoAns_f1, NoAns_total and, with no-answer scores, best_exact, best_exact_thresh,
+        best_f1, best_f1_thresh.
+    With inputs: grounding_rate and <score>_<type>/count_<type> per question type.
+Examples:
+    >>> import evaluate
+    >>> squad = evaluate.load("./metrics/qa_em_f1")
+    >>> squad.compute(predictions=["Denver Broncos", "the 1990s"],
+    ...               references=[["Denver Broncos", "The Broncos"], ["1990"]])
+    {'exact_match': 50.0, 'f1': 50.0}
+
+    >>> v2 = evaluate.load("./metrics/qa_em_f1", "squad_v2")
+    >>> v2.compute(predictions=[{"id": "q1", "prediction_text": "", "no_answer_probability": 0.9}],
+    ...            references=[{"id": "q1", "answers": {"text": [], "answer_start": []}}],
+    ...            no_answer_threshold=0.5)["exact"]
+    100.0
+
+    >>> mlqa = evaluate.load("./metrics/qa_em_f1", "mlqa")
+    >>> mlqa.compute(predictions=["der Rhein"], references=[["Rhein"]], language="de")
+    {'exact_match': 100.0, 'f1': 100.0}
+"""
+
+# One row per prediction/reference pair as the user passed it; see qascore.formats.COLUMNS.
+# Optional text columns are large_string because evaluate rejects None in "string" columns.
+_FEATURES = datasets.Features(
+    {
+        "predictions": datasets.Value("large_string"),
+        "references": datasets.Sequence(datasets.Value("large_string")),
+        "prediction_ids": datasets.Value("large_string"),
+        "reference_ids": datasets.Value("large_string"),
+        "no_answer_probabilities": datasets.Value("float64"),
+        "inputs": datasets.Value("large_string"),
+    }
+)
+
+
+@evaluate.utils.file_utils.add_start_docstrings(_DESCRIPTION, _KWARGS_DESCRIPTION)
+class QaEmF1(evaluate.Metric):
+    """SQuAD-style exact match and F1; the config name is the qascore preset."""
+
+    def _info(self):
+        get_preset(self._preset_name())
+        return evaluate.MetricInfo(
+            description=_DESCRIPTION,
+            citation=_CITATION,
+            inputs_description=_KWARGS_DESCRIPTION,
+            features=_FEATURES,
+            codebase_urls=["https://rajpurkar.github.io/SQuAD-explorer/", "https://korquad.github.io/"],
+            reference_urls=["https://github.com/facebookresearch/MLQA"],
+        )
+
+    def _preset_name(self):
+        return "squad" if self.config_name == "default" else self.config_name
+
+    def add_batch(self, *, predictions=None, references=None, inputs=None, no_answer_probabilities=None):
+        """Check a batch (any accepted layout) and store it as qascore's flat rows."""
+        columns = to_columns(predictions, references, inputs=inputs, no_answer_probabilities=no_answer_probabilities)
+        if not columns["references"]:
+            return
+        try:
+            super().add_batch(**columns)
+        except UnicodeEncodeError as error:
+            raise ValueError(
+                f"A text holds a lone surrogate ({error.object[error.start:error.end]!r}), which evaluate's Arrow "
+                "storage cannot keep. Pass everything to compute() in one call (scored without Arrow), use "
+                "qascore.compute, or clean the text with text.encode('utf-8', 'replace').decode()."
+            ) from None
+
+    def add(self, *, prediction=None, reference=None, input=None, no_answer_probability=None):
+        """Add one example."""
+        self.add_batch(
+            predictions=[prediction],
+            references=[reference],
+            inputs=None if input is None else [input],
+            no_answer_probabilities=None if no_answer_probability is None else [no_answer_probability],
+        )
+
+    def compute(self, *, predictions=None, references=None, inputs=None, no_answer_probabilities=None, **options):
+        """Score the stored batches plus any passed here.
+
+        When everything is passed here in a single process, the rows are scored directly
+        instead of being written to and read back from Arrow (same numbers, less time).
+        """
+        qascore.make_options(self._preset_name(), **options)
+        if predictions is None and references is None:
+            if inputs is not None or no_answer_probabilities is not None:
+                raise ValueError("inputs= and no_answer_probabilities= need predictions= and references= with them.")
+            if self.writer is None and self.num_process == 1:
+                raise ValueError("Nothing to score: pass predictions= and references=, or call add_batch() first.")
+            return super().compute(**options)
+        if self.writer is None and self.num_process == 1:
+            columns = to_columns(predictions, references, inputs=inputs, no_answer_probabilities=no_answer_probabilities)
+            return self._compute(**columns, **options)
+        self.add_batch(
+            predictions=predictions, references=references, inputs=inputs, no_answer_probabilities=no_answer_probabilities
+        )
+        return super().compute(**options)
+
+    def signature(self, **options):
+        """The reproducibility signature for these compute() options (quote it with the scores)."""
+        return qascore.signature(preset=self._preset_name(), **options)
+
+    def _compute(
+        self,
+        predictions,
+        references,
+        prediction_ids,
+        reference_ids,
+        no_answer_probabilities,
+        inputs,
+        language=None,
+        normalizer=None,
+        no_answer_threshold=None,
+        missing="error",
+        extra="error",
+        return_per_example=False,
+        confidence_level=None,
+        n_resamples=1000,
+        seed=0,
+        map_abstentions=False,
+        abstentions=None,
+    ):
+        options = qascore.make_options(
+            self._preset_name(),
+            language=language,
+            normalizer=normalizer,
+            no_answer_threshold=no_answer_threshold,
+            missing=missing,
+            extra=extra,
+            return_per_example=return_per_example,
+            confidence_level=confidence_level,
+            n_resamples=n_resamples,
+            seed=seed,
+            map_abstentions=map_abstentions,
+            abstentions=abstentions,
+        )
+        columns = {
+            "predictions": predictions,
+            "references": references,
+            "prediction_ids": prediction_ids,
+            "reference_ids": reference_ids,
+            "no_answer_probabilities": no_answer_probabilities,
+            "inputs": inputs,
+        }
+        return qascore.score_columns(columns, options)

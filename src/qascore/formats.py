@@ -1,0 +1,334 @@
+"""Input formats: check what the user passed and turn it into aligned examples.
+
+Two layouts are accepted, and every preset takes both:
+
+- plain: ``predictions`` is a list of strings, ``references`` a list of answer lists
+  (all gold answers of each question) or a list of strings (one gold answer each),
+  paired by position;
+- SQuAD records, as evaluate's ``squad`` and ``squad_v2`` take them: predictions
+  ``{"id", "prediction_text"[, "no_answer_probability"]}`` and references
+  ``{"id", "answers": {"text": [...], "answer_start": [...]}}``, paired by id.
+
+:func:`to_columns` checks one batch and flattens it into :data:`COLUMNS` (the rows that
+evaluate stores and gathers); :func:`align` pairs the rows of all batches into
+:class:`Examples`, the only thing the scoring code sees. Every problem is reported here,
+where the input enters, with what to do about it.
+
+>>> columns = to_columns([{"id": "q1", "prediction_text": "Paris"}],
+...                      [{"id": "q1", "answers": {"text": ["Paris"], "answer_start": [0]}}])
+>>> align(columns).references
+[['Paris']]
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional, Sequence
+
+__all__ = ["COLUMNS", "Examples", "to_columns", "align", "empty_columns"]
+
+#: The flat per-row columns one batch becomes (the evaluate module stores exactly these).
+COLUMNS = ("predictions", "references", "prediction_ids", "reference_ids", "no_answer_probabilities", "inputs")
+
+_SHOWN = 5  # how many offending ids or positions an error message lists
+
+
+@dataclass
+class Examples:
+    """Predictions paired with their gold answers, ready to score.
+
+    ``predictions[i]`` is None when question ``i`` has no prediction (``missing="zero"``).
+    ``ids``, ``no_answer_probabilities`` and ``inputs`` are None when not given.
+    """
+
+    predictions: List[Optional[str]]
+    references: List[List[str]]
+    ids: Optional[List[str]] = None
+    no_answer_probabilities: Optional[List[Optional[float]]] = None
+    inputs: Optional[List[Optional[str]]] = None
+
+    def __len__(self) -> int:
+        return len(self.references)
+
+
+def empty_columns() -> Dict[str, list]:
+    """A dict with an empty list for every name in :data:`COLUMNS`."""
+    return {name: [] for name in COLUMNS}
+
+
+def _listify(value: Any, name: str) -> list:
+    """Accept a list, tuple or 1-d numpy array; reject strings, dicts and scalars."""
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    if type(value).__module__ == "numpy" and hasattr(value, "tolist") and getattr(value, "ndim", 0) == 1:
+        return value.tolist()
+    if isinstance(value, str):
+        raise TypeError(
+            f"{name} must be a list, got a single string {_preview(value)}. Wrap it in a list: {name}=[...]."
+        )
+    raise TypeError(f"{name} must be a list, got {type(value).__name__}.")
+
+
+def _preview(text: str, limit: int = 40) -> str:
+    return repr(text if len(text) <= limit else text[:limit] + "...")
+
+
+def _check_text(value: Any, where: str) -> str:
+    if isinstance(value, str):
+        return value
+    if value is None:
+        raise TypeError(f"{where} is None; give a string (use \"\" for an empty answer).")
+    raise TypeError(f"{where} must be a string, got {type(value).__name__}: {value!r:.60}.")
+
+
+def _check_score(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{where} must be a number (a probability or a score), got {type(value).__name__}.")
+    value = float(value)
+    if math.isnan(value):
+        raise ValueError(f"{where} is NaN; give a real number (a probability or a logit-like score).")
+    return value
+
+
+def _check_id(value: Any, where: str) -> str:
+    if isinstance(value, str):
+        return value
+    raise TypeError(f"{where} must be a string id, got {type(value).__name__}: {value!r:.60}.")
+
+
+def _answer_texts(answers: Any, where: str) -> List[str]:
+    """Gold texts from ``{"text": [...], ...}`` (datasets) or ``[{"text": ...}, ...]`` (SQuAD JSON)."""
+    if isinstance(answers, dict):
+        if "text" not in answers:
+            raise ValueError(f"{where} has no 'text' key; expected {{'text': [...], 'answer_start': [...]}}.")
+        texts = answers["text"]
+        if isinstance(texts, str):
+            raise TypeError(f"{where}['text'] is a string; it must be a list of gold answers: ['{texts:.40}'].")
+        texts = _listify(texts, f"{where}['text']")
+        return [_check_text(text, f"{where}['text'][{i}]") for i, text in enumerate(texts)]
+    if isinstance(answers, (list, tuple)):
+        texts = []
+        for i, answer in enumerate(answers):
+            if not isinstance(answer, dict) or "text" not in answer:
+                raise TypeError(f"{where}[{i}] must be a dict with a 'text' key, as in SQuAD's JSON files.")
+            texts.append(_check_text(answer["text"], f"{where}[{i}]['text']"))
+        return texts
+    raise TypeError(f"{where} must be {{'text': [...], 'answer_start': [...]}}, got {type(answers).__name__}.")
+
+
+def _prediction_rows(predictions: list) -> Dict[str, list]:
+    records = isinstance(predictions[0], dict)
+    texts, ids, scores = [], [], []
+    for i, prediction in enumerate(predictions):
+        where = f"predictions[{i}]"
+        if isinstance(prediction, dict) != records:
+            raise TypeError(
+                f"{where} is a {type(prediction).__name__} but predictions[0] is a {type(predictions[0]).__name__}; "
+                "give all predictions as strings or all as {'id', 'prediction_text'} records."
+            )
+        if not records:
+            texts.append(_check_text(prediction, where))
+            continue
+        for key in ("id", "prediction_text"):
+            if key not in prediction:
+                raise ValueError(f"{where} has no {key!r} key; a prediction record is {{'id', 'prediction_text'}}.")
+        ids.append(_check_id(prediction["id"], f"{where}['id']"))
+        texts.append(_check_text(prediction["prediction_text"], f"{where}['prediction_text']"))
+        score = prediction.get("no_answer_probability")
+        scores.append(None if score is None else _check_score(score, f"{where}['no_answer_probability']"))
+    return {"predictions": texts, "prediction_ids": ids, "no_answer_probabilities": scores}
+
+
+def _reference_rows(references: list) -> Dict[str, list]:
+    records = isinstance(references[0], dict)
+    answer_lists, ids = [], []
+    for i, reference in enumerate(references):
+        where = f"references[{i}]"
+        if isinstance(reference, dict) != records:
+            raise TypeError(
+                f"{where} is a {type(reference).__name__} but references[0] is a {type(references[0]).__name__}; "
+                "give all references as answer lists or all as {'id', 'answers'} records."
+            )
+        if records:
+            for key in ("id", "answers"):
+                if key not in reference:
+                    raise ValueError(f"{where} has no {key!r} key; a reference record is {{'id', 'answers'}}.")
+            ids.append(_check_id(reference["id"], f"{where}['id']"))
+            answer_lists.append(_answer_texts(reference["answers"], f"{where}['answers']"))
+        elif isinstance(reference, str):
+            answer_lists.append([reference])
+        elif reference is None:
+            raise TypeError(f"{where} is None; give the gold answers as a list of strings ([] = unanswerable).")
+        else:
+            answers = _listify(reference, where)
+            answer_lists.append([_check_text(text, f"{where}[{j}]") for j, text in enumerate(answers)])
+    return {"references": answer_lists, "reference_ids": ids}
+
+
+def to_columns(
+    predictions: Sequence,
+    references: Sequence,
+    *,
+    inputs: Optional[Sequence[str]] = None,
+    no_answer_probabilities: Optional[Sequence[float]] = None,
+) -> Dict[str, list]:
+    """Check one batch and flatten it into the rows of :data:`COLUMNS`.
+
+    >>> to_columns(["Paris"], ["Paris"])["references"]
+    [['Paris']]
+    >>> to_columns(["Paris"], [["Paris", "paris"], ["Rome"]])
+    Traceback (most recent call last):
+    ...
+    ValueError: Got 1 predictions but 2 references; give one reference (a list of all gold answers) per prediction.
+    """
+    predictions = _listify(predictions, "predictions")
+    references = _listify(references, "references")
+    columns = empty_columns()
+    if not predictions and not references:
+        return columns
+    records = bool(predictions) and isinstance(predictions[0], dict)
+    if records != (bool(references) and isinstance(references[0], dict)):
+        raise TypeError(
+            "predictions and references must use the same layout: both SQuAD records with ids "
+            "(paired by id) or both plain lists (paired by position)."
+        )
+    if not records and len(predictions) != len(references):
+        raise ValueError(
+            f"Got {len(predictions)} predictions but {len(references)} references; "
+            "give one reference (a list of all gold answers) per prediction."
+        )
+    if predictions:
+        columns.update(_prediction_rows(predictions))
+    if references:
+        columns.update(_reference_rows(references))
+    if no_answer_probabilities is not None:
+        columns["no_answer_probabilities"] = _keyword_scores(no_answer_probabilities, len(predictions), records)
+    if inputs is not None:
+        columns["inputs"] = _inputs(inputs, len(predictions))
+    _pad_rows(columns)
+    return columns
+
+
+def _keyword_scores(scores: Sequence[float], count: int, records: bool) -> List[float]:
+    if records:
+        raise ValueError(
+            "no_answer_probabilities= goes with plain lists; SQuAD prediction records carry "
+            "their score under the 'no_answer_probability' key."
+        )
+    scores = _listify(scores, "no_answer_probabilities")
+    if len(scores) != count:
+        raise ValueError(f"Got {len(scores)} no_answer_probabilities for {count} predictions; give one each.")
+    return [_check_score(score, f"no_answer_probabilities[{i}]") for i, score in enumerate(scores)]
+
+
+def _inputs(inputs: Sequence[str], count: int) -> List[str]:
+    inputs = _listify(inputs, "inputs")
+    if len(inputs) != count:
+        raise ValueError(
+            f"Got {len(inputs)} inputs for {count} predictions; give one input (the question or prompt) per prediction."
+        )
+    return [_check_text(text, f"inputs[{i}]") for i, text in enumerate(inputs)]
+
+
+def _pad_rows(columns: Dict[str, list]) -> None:
+    """Make all columns as long as the longest with None rows.
+
+    Optional columns that were not given become all None. SQuAD records are paired by id,
+    so a batch may hold more predictions than references (or the reverse); the padding rows
+    carry no id and are skipped by :func:`align`.
+    """
+    length = max(len(values) for values in columns.values())
+    for values in columns.values():
+        values.extend([None] * (length - len(values)))
+
+
+def align(columns: Dict[str, list], *, missing: str = "error", extra: str = "error") -> Examples:
+    """Pair the rows of all batches: by id for SQuAD records, by position otherwise.
+
+    ``missing``: "error" (default) or "zero" (a question without a prediction scores 0,
+    the official v1.1 rule). ``extra``: "error" (default) or "ignore" (predictions for ids
+    no reference has are left out, as the official scripts do).
+    """
+    if missing not in ("error", "zero"):
+        raise ValueError(f"missing must be 'error' or 'zero', got {missing!r}.")
+    if extra not in ("error", "ignore"):
+        raise ValueError(f"extra must be 'error' or 'ignore', got {extra!r}.")
+    prediction_rows = [row for row, text in enumerate(columns["predictions"]) if text is not None]
+    reference_rows = [row for row, answers in enumerate(columns["references"]) if answers is not None]
+    if not prediction_rows or not reference_rows:
+        raise ValueError("Nothing to score: pass at least one prediction and one reference.")
+    with_ids = [row for row in prediction_rows if columns["prediction_ids"][row] is not None]
+    if with_ids and len(with_ids) != len(prediction_rows):
+        raise ValueError("Some batches were SQuAD records and others plain lists; use one layout for all batches.")
+    scores = _optional_column(columns, "no_answer_probabilities", prediction_rows, "a no-answer score")
+    inputs = _optional_column(columns, "inputs", prediction_rows, "inputs")
+    if not with_ids:
+        return Examples(list(columns["predictions"]), list(columns["references"]), None, scores, inputs)
+    return _align_by_id(columns, prediction_rows, reference_rows, scores, inputs, missing=missing, extra=extra)
+
+
+def _optional_column(columns: Dict[str, list], name: str, rows: List[int], what: str) -> Optional[list]:
+    """The column's values on the prediction rows, or None if it was never given."""
+    values = [columns[name][row] for row in rows]
+    given = sum(value is not None for value in values)
+    if given == 0:
+        return None
+    if given < len(values):
+        first = next(i for i, value in enumerate(values) if value is None)
+        raise ValueError(
+            f"{what} is given for {given} of {len(values)} predictions (prediction {first} has none); "
+            f"give {what} for every prediction or for none."
+        )
+    return values
+
+
+def _duplicates(ids: List[str]) -> List[str]:
+    seen, repeated = set(), []
+    for id_ in ids:
+        if id_ in seen and id_ not in repeated:
+            repeated.append(id_)
+        seen.add(id_)
+    return repeated
+
+
+def _listing(ids: List[str]) -> str:
+    shown = ", ".join(repr(id_) for id_ in ids[:_SHOWN])
+    return shown + (f" and {len(ids) - _SHOWN} more" if len(ids) > _SHOWN else "")
+
+
+def _align_by_id(columns, prediction_rows, reference_rows, scores, inputs, *, missing: str, extra: str) -> Examples:
+    prediction_ids = [columns["prediction_ids"][row] for row in prediction_rows]
+    reference_ids = [columns["reference_ids"][row] for row in reference_rows]
+    for name, ids in (("prediction", prediction_ids), ("reference", reference_ids)):
+        repeated = _duplicates(ids)
+        if repeated:
+            raise ValueError(f"Duplicate {name} ids: {_listing(repeated)}. Each question id must appear once.")
+    position = {id_: index for index, id_ in enumerate(prediction_ids)}
+    known = set(reference_ids)
+    unknown = [id_ for id_ in prediction_ids if id_ not in known]
+    if unknown and extra == "error":
+        raise ValueError(
+            f"{len(unknown)} predictions have ids that no reference has: {_listing(unknown)}. "
+            "Remove them, or pass extra='ignore' to leave them out as the official scripts do."
+        )
+    absent = [id_ for id_ in reference_ids if id_ not in position]
+    if absent and missing == "error":
+        raise ValueError(
+            f"{len(absent)} references have no prediction: {_listing(absent)}. "
+            "Predict every question, or pass missing='zero' to score them 0 as the official v1.1 script does."
+        )
+    matched = [position.get(id_) for id_ in reference_ids]
+    texts = [columns["predictions"][row] for row in prediction_rows]
+
+    def pick(values):
+        return None if values is None else [None if index is None else values[index] for index in matched]
+
+    return Examples(
+        predictions=pick(texts),
+        references=[columns["references"][row] for row in reference_rows],
+        ids=reference_ids,
+        no_answer_probabilities=pick(scores),
+        inputs=pick(inputs),
+    )

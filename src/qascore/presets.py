@@ -1,0 +1,65 @@
+"""Presets: each official scorer described as data.
+
+A preset names a normaliser and the scoring rules of one official script. Adding a
+scorer means adding a row to :data:`PRESETS`, not a branch in the scoring code.
+
+>>> get_preset("korquad").normalizer
+'korquad'
+>>> get_preset("squad_v2").unanswerable
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict
+
+__all__ = ["Preset", "PRESETS", "get_preset"]
+
+
+@dataclass(frozen=True)
+class Preset:
+    """The rules of one official scorer.
+
+    Attributes:
+        name: the preset's name (evaluate's config name).
+        normalizer: name of the normaliser in :mod:`qascore.normalize`.
+        unanswerable: SQuAD v2.0 rules. Questions without gold answers are unanswerable and
+            the empty prediction is right for them; gold answers that normalise to nothing are
+            dropped; an empty prediction against an empty gold gets F1 1. Without it (v1.1
+            rules) every question needs a gold answer and empty-vs-empty gets EM 1 but F1 0.
+        exact_key: the name of the exact-match score in the results.
+        needs_language: ``language=`` must be given (MLQA).
+        scorer: the official script this preset reproduces.
+    """
+
+    name: str
+    normalizer: str
+    unanswerable: bool
+    exact_key: str
+    needs_language: bool
+    scorer: str
+
+
+PRESETS: Dict[str, Preset] = {
+    preset.name: preset
+    for preset in (
+        Preset("squad", "squad", False, "exact_match", False, "SQuAD v1.1 evaluate-v1.1.py"),
+        Preset("squad_v2", "squad", True, "exact", False, "SQuAD v2.0 evaluate-v2.0.py"),
+        Preset("korquad", "korquad", False, "exact_match", False, "KorQuAD 1.0 evaluate-v1.0.py"),
+        Preset("mlqa", "mlqa", False, "exact_match", True, "MLQA mlqa_evaluation_v1.py"),
+    )
+}
+
+
+def get_preset(name: str) -> Preset:
+    """Look up a preset by name, with a helpful error for unknown names."""
+    if isinstance(name, Preset):
+        return name
+    if name not in PRESETS:
+        raise ValueError(
+            f"Unknown preset {name!r}; choose one of {', '.join(PRESETS)} "
+            "(squad = SQuAD v1.1, squad_v2 = SQuAD v2.0 with unanswerable questions, "
+            "korquad = KorQuAD 1.0, mlqa = MLQA with language=)."
+        )
+    return PRESETS[name]
