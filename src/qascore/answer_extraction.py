@@ -2,22 +2,27 @@
 
 A causal LM prompted with ``"... Answer:"`` tends to write the answer on the first line and
 sometimes repeats the cue. :func:`extract_answer` keeps the first non-empty line and drops a
-leading cue such as ``"Answer:"``; it does nothing else, so scores stay comparable.
+leading cue word followed by a colon (``"Answer:"``, ``"answer :"``); it does nothing else, so
+scores stay comparable.
 
->>> extract_answer("Answer: Denver Broncos\\nQuestion: who won?")
+>>> extract_answer("Answer: Denver Broncos\nQuestion: who won?")
 'Denver Broncos'
 """
 
-DEFAULT_CUES = ("answer:",)
+import re
+
+DEFAULT_CUES = ("answer",)
 
 
 def extract_answer(text, *, cues=DEFAULT_CUES):
-    """Return the first non-empty line of ``text`` without a leading cue (case-insensitive).
+    """Return the first non-empty line of ``text`` without a leading ``<cue>:`` (case-insensitive).
 
-    >>> extract_answer("\\n  the 1990s  \\nmore")
+    >>> extract_answer("\n  the 1990s  \nmore")
     'the 1990s'
-    >>> extract_answer("ANSWER:  Paris", cues=("answer:",))
+    >>> extract_answer("ANSWER :  Paris")
     'Paris'
+    >>> extract_answer("Final answer: 42", cues=("final answer",))
+    '42'
     >>> extract_answer("")
     ''
     """
@@ -25,6 +30,7 @@ def extract_answer(text, *, cues=DEFAULT_CUES):
         raise TypeError(f"extract_answer expects a string, got {type(text).__name__}")
     line = next((line.strip() for line in text.splitlines() if line.strip()), "")
     for cue in cues:
-        if line.lower().startswith(cue.lower()):
-            return line[len(cue):].strip()
+        match = re.match(rf"{re.escape(cue)}\s*:\s*", line, flags=re.IGNORECASE)
+        if match:
+            return line[match.end():].strip()
     return line

@@ -1,0 +1,136 @@
+"""Shared builders for the Trainer adapter tests: real SQuAD data, a tokenizer trained here, tiny models.
+
+Nothing is downloaded: the tokenizer is trained with the ``tokenizers`` library on SQuAD v1.1 dev
+text from ../shared/data, and every model is built from a config with random weights, then trained
+a few steps where a test needs answers that overlap the gold ones. Builders are cached so each
+artefact is made once per test session, whichever test file asks first.
+"""
+
+import functools
+import json
+import re
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+METRIC_DIR = REPO_ROOT / "metrics" / "qa_em_f1"
+
+SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[EOS]"]
+PAD_ID, EOS_ID, CLS_ID = 0, 4, 2
+
+
+@functools.lru_cache(maxsize=None)
+def squad_records(count=400):
+    """The first ``count`` questions of SQuAD v1.1 dev as records (id, question, context, answers)."""
+    with open(SHARED_DATA / "squad" / "dev-v1.1.json", encoding="utf-8") as handle:
+        articles = json.load(handle)["data"]
+    records = []
+    for article in articles:
+        for paragraph in article["paragraphs"]:
+            for qa in paragraph["qas"]:
+                records.append(
+                    {
+                        "id": qa["id"],
+                        "question": qa["question"],
+                        "context": paragraph["context"],
+                        "answers": {
+                            "text": [answer["text"] for answer in qa["answers"]],
+                            "answer_start": [answer["answer_start"] for answer in qa["answers"]],
+                        },
+                    }
+                )
+                if len(records) == count:
+                    return tuple(records)
+    return tuple(records)
+
+
+def answer_sentence(record):
+    """The sentence of the context that holds the first gold answer (keeps seq2seq inputs short)."""
+    context, start = record["context"], record["answers"]["answer_start"][0]
+    begin = max((m.end() for m in re.finditer(r"[.!?]\s", context[:start])), default=0)
+    end_match = re.search(r"[.!?](\s|$)", context[start + len(record["answers"]["text"][0]):])
+    end = len(context) if end_match is None else start + len(record["answers"]["text"][0]) + end_match.end()
+    return context[begin:end].strip()
+
+
+@functools.lru_cache(maxsize=None)
+def qa_tokenizer():
+    """A lower-casing WordPiece tokenizer trained on SQuAD dev text, as a PreTrainedTokenizerFast.
+
+    Single sequences get ``[EOS]`` appended (seq2seq inputs and targets); pairs are laid out BERT-style,
+    ``[CLS] question [SEP] context [SEP]``, for the extractive model.
+    """
+    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
+    from transformers import PreTrainedTokenizerFast
+
+    tokenizer = Tokenizer(models.WordPiece(unk_token="[UNK]"))
+    tokenizer.normalizer = normalizers.BertNormalizer(lowercase=True)
+    tokenizer.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    tokenizer.decoder = decoders.WordPiece()
+    trainer = trainers.WordPieceTrainer(vocab_size=2000, special_tokens=SPECIAL_TOKENS)
+    texts = []
+    for record in squad_records():
+        texts += [record["question"], record["context"]]
+    tokenizer.train_from_iterator(texts, trainer=trainer)
+    assert [tokenizer.token_to_id(token) for token in SPECIAL_TOKENS] == list(range(len(SPECIAL_TOKENS)))
+    tokenizer.post_processor = processors.TemplateProcessing(
+        single="$A [EOS]",
+        pair="[CLS] $A [SEP] $B:1 [SEP]:1",
+        special_tokens=[(token, SPECIAL_TOKENS.index(token)) for token in ("[CLS]", "[SEP]", "[EOS]")],
+    )
+    return PreTrainedTokenizerFast(
+        tokenizer_object=tokenizer,
+        pad_token="[PAD]",
+        unk_token="[UNK]",
+        cls_token="[CLS]",
+        sep_token="[SEP]",
+        eos_token="[EOS]",
+        model_input_names=["input_ids", "attention_mask"],
+    )
+
+
+def answer_window(record, *, words=6):
+    """The first gold answer with ``words`` context words either side (short seq2seq inputs)."""
+    context, start = record["context"], record["answers"]["answer_start"][0]
+    end = start + len(record["answers"]["text"][0])
+    before = context[:start].split()[-words:]
+    after = context[end:].split()[:words]
+    return " ".join(before + [context[start:end]] + after)
+
+
+def seq2seq_prompt(record):
+    """The text a seq2seq model reads: the question, then a short window of context."""
+    return f"question: {record['question']} context: {answer_window(record)}"
+
+
+def seq2seq_dataset(records):
+    """A datasets.Dataset of input_ids/attention_mask and labels (first gold answer + [EOS])."""
+    import datasets
+
+    tokenizer = qa_tokenizer()
+    encoded = tokenizer([seq2seq_prompt(record) for record in records], truncation=True, max_length=48)
+    targets = tokenizer([record["answers"]["text"][0] for record in records], truncation=True, max_length=12)
+    return datasets.Dataset.from_dict(
+        {"input_ids": encoded["input_ids"], "attention_mask": encoded["attention_mask"], "labels": targets["input_ids"]}
+    )
+
+
+def tiny_t5():
+    """A randomly initialised 1-layer T5 with d_model 32 for the test tokenizer."""
+    from transformers import T5Config, T5ForConditionalGeneration
+
+    config = T5Config(
+        vocab_size=len(qa_tokenizer()),
+        d_model=32,
+        d_kv=8,
+        d_ff=64,
+        num_layers=1,
+        num_decoder_layers=1,
+        num_heads=4,
+        pad_token_id=PAD_ID,
+        eos_token_id=EOS_ID,
+        decoder_start_token_id=PAD_ID,
+    )
+    model = T5ForConditionalGeneration(config)
+    model.generation_config.max_new_tokens = 10
+    return model
