@@ -1,4 +1,4 @@
-"""Light answer extraction for free-form generations (decoder-only models).
+r"""Light answer extraction for free-form generations (decoder-only models).
 
 A causal LM prompted with ``"... Answer:"`` tends to write the answer on the first line and
 sometimes repeats the cue. :func:`extract_answer` keeps the first non-empty line and drops a
@@ -15,7 +15,7 @@ DEFAULT_CUES = ("answer",)
 
 
 def extract_answer(text, *, cues=DEFAULT_CUES):
-    """Return the first non-empty line of ``text`` without a leading ``<cue>:`` (case-insensitive).
+    r"""Return the first non-empty line of ``text`` without a leading ``<cue>:`` (case-insensitive).
 
     >>> extract_answer("\n  the 1990s  \nmore")
     'the 1990s'
