@@ -18,6 +18,7 @@ Extractive models (start/end logits) use :meth:`QAComputeMetrics.for_extractive`
 """
 
 import json
+from collections.abc import Mapping
 
 from qascore.answer_extraction import extract_answer as first_line_answer
 from qascore.decoding import cut_at, first_output, is_logits, logits_to_ids, strip_prompt, token_rows
@@ -199,7 +200,7 @@ class QAComputeMetrics:
     def _input_rows(self, inputs, count):
         if inputs is None:
             return None
-        if isinstance(inputs, dict):  # batch_eval_metrics: this process's raw batch
+        if isinstance(inputs, Mapping):  # batch_eval_metrics: this process's raw batch
             if self.input_key not in inputs:
                 raise ValueError(
                     f"the input batch has no {self.input_key!r}; its keys are {sorted(inputs)}. "
