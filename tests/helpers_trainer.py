@@ -20,9 +20,9 @@ PAD_ID, EOS_ID, CLS_ID = 0, 4, 2
 
 
 @functools.lru_cache(maxsize=None)
-def squad_records(count=400):
-    """The first ``count`` questions of SQuAD v1.1 dev as records (id, question, context, answers)."""
-    with open(SHARED_DATA / "squad" / "dev-v1.1.json", encoding="utf-8") as handle:
+def squad_records(count=400, *, version="1.1"):
+    """The first ``count`` questions of SQuAD dev (v1.1 or v2.0) as records (id, question, context, answers)."""
+    with open(SHARED_DATA / "squad" / f"dev-v{version}.json", encoding="utf-8") as handle:
         articles = json.load(handle)["data"]
     records = []
     for article in articles:
@@ -174,6 +174,61 @@ def trained_t5():
             args=trainer_arguments(output_dir, max_steps=150),
             train_dataset=seq2seq_dataset(squad_records()[:SEQ2SEQ_TRAIN_COUNT]),
             data_collator=DataCollatorForSeq2Seq(qa_tokenizer(), model=model),
+        )
+        trainer.train()
+    model.eval()
+    return model
+
+
+EXTRACTIVE_MAX_LENGTH, EXTRACTIVE_STRIDE = 96, 32
+
+
+def extractive_dataset(records):
+    """Features of ``records`` (several per context) as a datasets.Dataset, via qascore's prepare_features."""
+    import datasets
+
+    from qascore.extractive_features import prepare_features
+
+    features = prepare_features(
+        qa_tokenizer(), records, max_length=EXTRACTIVE_MAX_LENGTH, stride=EXTRACTIVE_STRIDE
+    )
+    return datasets.Dataset.from_dict(features)
+
+
+def tiny_bert_qa():
+    """A randomly initialised 1-layer BERT with a span head, hidden size 32."""
+    from transformers import BertConfig, BertForQuestionAnswering
+
+    config = BertConfig(
+        vocab_size=len(qa_tokenizer()),
+        hidden_size=32,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=EXTRACTIVE_MAX_LENGTH,
+        pad_token_id=PAD_ID,
+    )
+    return BertForQuestionAnswering(config)
+
+
+EXTRACTIVE_TRAIN_COUNT = 24
+
+
+@functools.lru_cache(maxsize=None)
+def trained_bert_qa():
+    """The tiny BERT after 200 steps on the features of the first 24 dev questions."""
+    import tempfile
+
+    from transformers import Trainer, default_data_collator, set_seed
+
+    set_seed(0)
+    model = tiny_bert_qa()
+    with tempfile.TemporaryDirectory() as output_dir:
+        trainer = Trainer(
+            model=model,
+            args=trainer_arguments(output_dir, max_steps=200, per_device_train_batch_size=16),
+            train_dataset=extractive_dataset(squad_records()[:EXTRACTIVE_TRAIN_COUNT]),
+            data_collator=default_data_collator,
         )
         trainer.train()
     model.eval()
