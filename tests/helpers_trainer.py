@@ -6,6 +6,7 @@ a few steps where a test needs answers that overlap the gold ones. Builders are 
 artefact is made once per test session, whichever test file asks first.
 """
 
+import contextlib
 import functools
 import json
 import re
@@ -14,6 +15,19 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 METRIC_DIR = REPO_ROOT / "metrics" / "qa_em_f1"
+
+@contextlib.contextmanager
+def one_torch_thread():
+    """Run tiny models on one thread: faster than two on a busy 2-core machine; restored afterwards."""
+    import torch
+
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
+
 
 SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[EOS]"]
 PAD_ID, EOS_ID, CLS_ID = 0, 4, 2
@@ -229,6 +243,91 @@ def trained_bert_qa():
             args=trainer_arguments(output_dir, max_steps=200, per_device_train_batch_size=16),
             train_dataset=extractive_dataset(squad_records()[:EXTRACTIVE_TRAIN_COUNT]),
             data_collator=default_data_collator,
+        )
+        trainer.train()
+    model.eval()
+    return model
+
+
+@functools.lru_cache(maxsize=None)
+def left_padding_tokenizer():
+    """A copy of the test tokenizer that pads on the left, as batched decoder-only generation needs."""
+    import copy
+
+    tokenizer = copy.deepcopy(qa_tokenizer())
+    tokenizer.padding_side = "left"
+    return tokenizer
+
+
+def causal_prompt(record):
+    """What the decoder-only model reads; it is trained to continue with "answer: <gold>" [EOS]."""
+    return seq2seq_prompt(record)
+
+
+def causal_train_dataset(records):
+    """Prompt + "answer: <first gold answer>" + [EOS], with the loss on the answer part only."""
+    import datasets
+
+    tokenizer = qa_tokenizer()
+    rows = {"input_ids": [], "attention_mask": [], "labels": []}
+    for record in records:
+        prompt = tokenizer(causal_prompt(record), add_special_tokens=False, truncation=True, max_length=40)["input_ids"]
+        target = tokenizer("answer: " + record["answers"]["text"][0], truncation=True, max_length=12)["input_ids"]
+        rows["input_ids"].append(prompt + target)
+        rows["attention_mask"].append([1] * (len(prompt) + len(target)))
+        rows["labels"].append([-100] * len(prompt) + target)
+    return datasets.Dataset.from_dict(rows)
+
+
+def causal_eval_dataset(records):
+    """Prompts only (generation continues them); labels are the prompt itself, so the loss is a real LM loss.
+
+    The gold answers are not in the labels: pass them to the adapter as references=.
+    """
+    import datasets
+
+    tokenizer = qa_tokenizer()
+    prompts = tokenizer([causal_prompt(r) for r in records], add_special_tokens=False, truncation=True, max_length=40)
+    return datasets.Dataset.from_dict(
+        {"input_ids": prompts["input_ids"], "attention_mask": prompts["attention_mask"], "labels": prompts["input_ids"]}
+    )
+
+
+def tiny_gpt2():
+    """A randomly initialised 2-layer GPT-2 with 32-dimensional embeddings."""
+    from transformers import GPT2Config, GPT2LMHeadModel
+
+    config = GPT2Config(
+        vocab_size=len(qa_tokenizer()),
+        n_embd=32,
+        n_layer=2,
+        n_head=2,
+        n_positions=64,
+        bos_token_id=EOS_ID,
+        eos_token_id=EOS_ID,
+        pad_token_id=PAD_ID,
+    )
+    model = GPT2LMHeadModel(config)
+    model.generation_config.max_new_tokens = 10
+    model.generation_config.max_length = None
+    return model
+
+
+@functools.lru_cache(maxsize=None)
+def trained_gpt2():
+    """The tiny GPT-2 after 200 steps on prompt + answer for the first 32 dev questions."""
+    import tempfile
+
+    from transformers import DataCollatorForSeq2Seq, Seq2SeqTrainer, set_seed
+
+    set_seed(0)
+    model = tiny_gpt2()
+    with tempfile.TemporaryDirectory() as output_dir:
+        trainer = Seq2SeqTrainer(
+            model=model,
+            args=trainer_arguments(output_dir, max_steps=200),
+            train_dataset=causal_train_dataset(squad_records()[:SEQ2SEQ_TRAIN_COUNT]),
+            data_collator=DataCollatorForSeq2Seq(qa_tokenizer(), model=model),
         )
         trainer.train()
     model.eval()

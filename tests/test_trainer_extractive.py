@@ -27,6 +27,12 @@ V1_RECORDS = helpers.squad_records()[:12]  # seen in training
 V2_RECORDS = helpers.squad_records(12, version="2.0")  # the first v2 questions: answerable and not
 
 
+@pytest.fixture(autouse=True)
+def _one_thread():
+    with helpers.one_torch_thread():
+        yield
+
+
 def reference_answers(records, features, start_logits, end_logits, *, n_best=20, max_answer_length=30,
                       null_threshold=None):
     """utils_qa.postprocess_qa_predictions, rewritten plainly: best span per example, optional null rule."""

@@ -25,6 +25,12 @@ EVAL_RECORDS = helpers.squad_records()[:12]  # seen in training, evaluated in ba
 GOLD = [record["answers"]["text"] for record in EVAL_RECORDS]
 
 
+@pytest.fixture(autouse=True)
+def _one_thread():
+    with helpers.one_torch_thread():
+        yield
+
+
 def eval_dataset():
     return helpers.seq2seq_dataset(EVAL_RECORDS)
 
