@@ -11,7 +11,7 @@ True
 
 from peers import PEERS
 
-OURS = ("qascore", "qascore-records", "qa_em_f1")
+OURS = ("qascore", "qascore-records", "qascore-parallel", "qa_em_f1", "qa_em_f1-arrow")
 BASELINES = ("official", "torchmetrics", "evaluate-squad")
 
 # (description, ours, baseline, kind, threshold): kind "speed" wants baseline time / our time >= threshold,
@@ -23,6 +23,10 @@ TARGETS = (
     ("qa_em_f1 (evaluate.load().compute) >= 5x faster than the official algorithm", "qa_em_f1", "official", "speed",
      5.0),
     ("qa_em_f1 peak memory <= 1/2 of evaluate's squad module", "qa_em_f1", "evaluate-squad", "memory", 0.5),
+    ("qa_em_f1 with add_batch (Arrow) peak memory <= 1/2 of evaluate's squad module", "qa_em_f1-arrow",
+     "evaluate-squad", "memory", 0.5),
+    ("qascore.parallel.compute on all cores (2 here) near Nx: >= 1.8x one-process qascore.compute",
+     "qascore-parallel", "qascore", "speed", 1.8),
 )
 
 

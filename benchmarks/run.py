@@ -30,7 +30,7 @@ from peers import PEERS  # noqa: E402
 from report import render  # noqa: E402
 
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
-EXACT_PEERS = ("qascore", "qascore-records", "qa_em_f1", "evaluate-squad")
+EXACT_PEERS = ("qascore", "qascore-records", "qascore-parallel", "qa_em_f1", "qa_em_f1-arrow", "evaluate-squad")
 TORCHMETRICS_TOLERANCE = 1e-3  # points; float32 re-association noise, far below the drift it reports
 
 
