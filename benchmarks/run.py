@@ -30,6 +30,7 @@ from peers import PEERS  # noqa: E402
 from report import render  # noqa: E402
 
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
+DEFAULT_ADAPTER_SIZES = (10_000, 100_000)
 EXACT_PEERS = ("qascore", "qascore-records", "qascore-parallel", "qa_em_f1", "qa_em_f1-arrow", "evaluate-squad")
 TORCHMETRICS_TOLERANCE = 1e-3  # points; float32 re-association noise, far below the drift it reports
 
@@ -38,14 +39,38 @@ class ScoreMismatch(AssertionError):
     """A peer's scores differ from the official algorithm's beyond what its arithmetic explains."""
 
 
-def measure_in_subprocess(peer, size, *, seed, cache_dir):
-    """Run ``measure.py`` for one peer and size in a new interpreter and return its JSON result."""
-    command = [sys.executable, str(HERE / "measure.py"), "--peer", peer, "--size", str(size), "--seed", str(seed),
-               "--cache-dir", str(cache_dir)]
+def _child(script, *arguments):
+    """Run a measuring script in a new interpreter and return the JSON line it prints last."""
+    command = [sys.executable, str(HERE / script), *map(str, arguments)]
     completed = subprocess.run(command, capture_output=True, text=True, env=os.environ.copy())
     if completed.returncode != 0:
-        raise RuntimeError(f"measuring {peer} at {size} failed:\n{completed.stderr[-4000:]}")
+        raise RuntimeError(f"{' '.join(command)} failed:\n{completed.stderr[-4000:]}")
     return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def measure_in_subprocess(peer, size, *, seed, cache_dir):
+    """Measure one peer at one size with ``measure.py`` in a new interpreter."""
+    return _child("measure.py", "--peer", peer, "--size", size, "--seed", seed, "--cache-dir", cache_dir)
+
+
+def measure_adapter(sizes, *, seed, cache_dir):
+    """Trainer adapter variants (``adapter.py``): whole-set calls at the largest size, batched at every size."""
+    largest = max(sizes)
+    plan = [(variant, largest) for variant in ("handwritten", "adapter", "adapter-module")]
+    plan += [("adapter-batched", size) for size in sorted(sizes)]
+    results = []
+    for variant, size in plan:
+        results.append(_child("adapter.py", "--variant", variant, "--size", size, "--seed", seed,
+                              "--cache-dir", cache_dir))
+        print(f"{size:>9} adapter:{variant:<16} {results[-1]['seconds']:8.2f} s "
+              f"{results[-1]['peak_bytes'] / 2 ** 20:9.1f} MiB", flush=True)
+    by_size = {}
+    for result in results:
+        by_size.setdefault(result["size"], []).append(result["scores"])
+    for size, scores in by_size.items():
+        if any(score != scores[0] for score in scores):
+            raise ScoreMismatch(f"Trainer adapter variants disagree at {size}: {scores}")
+    return results
 
 
 def float32_expectation(pairs):
@@ -101,6 +126,9 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--cache-dir", default=os.path.join(os.environ.get("TMPDIR", "/tmp"), "qascore-bench"))
     parser.add_argument("--output", default=str(HERE / "RESULTS.md"), help="markdown report ('-' for none)")
+    parser.add_argument("--adapter-sizes", type=int, nargs="*",
+                        help="Trainer adapter benchmark sizes (default: 10000 and 100000, up to the largest --sizes; "
+                             "give none to skip it)")
     parser.add_argument("--json", help="also write the raw measurements here")
     args = parser.parse_args(argv)
     if "official" not in args.peers:
@@ -116,12 +144,16 @@ def main(argv=None):
                   f"{results[peer]['peak_bytes'] / 2 ** 20:9.1f} MiB", flush=True)
         runs.append({"size": size, "results": results, "notes": check_scores(results, pairs)})
 
+    if args.adapter_sizes is None:
+        args.adapter_sizes = [size for size in DEFAULT_ADAPTER_SIZES if size <= max(args.sizes)] or [min(args.sizes)]
+    adapter = measure_adapter(args.adapter_sizes, seed=args.seed, cache_dir=args.cache_dir) if args.adapter_sizes else []
     description = machine.describe()
     if args.json:
-        Path(args.json).write_text(json.dumps({"machine": description, "runs": runs}, indent=1))
+        Path(args.json).write_text(json.dumps({"machine": description, "runs": runs, "adapter": adapter}, indent=1))
     if args.output != "-":
-        Path(args.output).write_text(render(description, runs, command=" ".join(["python", *sys.argv])))
-    return runs
+        command = " ".join(["python", "benchmarks/run.py", *sys.argv[1:]])
+        Path(args.output).write_text(render(description, runs, adapter, command=command))
+    return runs, adapter
 
 
 if __name__ == "__main__":
