@@ -6,7 +6,9 @@ allocates or imports changes another's numbers:
     python benchmarks/measure.py --peer official --size 10000 --cache-dir /tmp/qascore-bench
 
 Time is wall-clock ``time.perf_counter`` around the scoring call only (inputs are
-prepared and modules loaded beforehand). Peak memory is the growth of the resident
+prepared and modules loaded beforehand); ``cpu_seconds`` is this process's CPU time
+for the same call (less sensitive to other load on the machine; it leaves out worker
+processes, so it is not meaningful for the parallel peer). Peak memory is the growth of the resident
 set during that call: the kernel's high-water mark (``VmHWM``) is reset through
 ``/proc/self/clear_refs`` just before the call, and the result is
 ``VmHWM after - VmRSS before``. Where that is unavailable (not Linux) it falls back to
@@ -52,14 +54,14 @@ def measure(peer, pairs):
         before_kib = _status_kib("VmRSS")
     else:
         before_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     scores = peer.score(state)
-    seconds = time.perf_counter() - start
+    seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - start_cpu
     if method.startswith("VmHWM"):
         after_kib = _status_kib("VmHWM")
     else:
         after_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"seconds": seconds, "peak_bytes": max(0, after_kib - before_kib) * 1024, "memory_method": method,
+    return {"seconds": seconds, "cpu_seconds": cpu_seconds, "peak_bytes": max(0, after_kib - before_kib) * 1024, "memory_method": method,
             "scores": scores}
 
 

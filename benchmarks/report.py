@@ -30,11 +30,11 @@ TARGETS = (
 )
 
 
-def ratio(results, ours, baseline):
-    """How many times faster ``ours`` ran than ``baseline`` (None when either is missing)."""
-    if ours not in results or baseline not in results:
+def ratio(results, ours, baseline, *, clock="seconds"):
+    """How many times faster ``ours`` ran than ``baseline`` on ``clock`` (None when either is missing)."""
+    if ours not in results or baseline not in results or clock not in results[ours]:
         return None
-    return results[baseline]["seconds"] / results[ours]["seconds"]
+    return results[baseline][clock] / results[ours][clock]
 
 
 def memory_ratio(results, ours, baseline):
@@ -52,13 +52,14 @@ def _size_section(run):
     results = run["results"]
     size = run["size"]
     lines = [f"### {size:,} pairs", "",
-             "| scorer | seconds | pairs/s | peak MiB | EM | F1 | x official | x torchmetrics | x evaluate squad |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "| scorer | seconds | CPU s | pairs/s | peak MiB | EM | F1 | x official | x torchmetrics | x evaluate squad |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for name, measured in results.items():
         speedups = [ratio(results, name, baseline) if name != baseline else None for baseline in BASELINES]
         scores = measured["scores"]
         lines.append(
-            f"| {PEERS[name].label} | {measured['seconds']:.3f} | {size / measured['seconds']:,.0f} "
+            f"| {PEERS[name].label} | {measured['seconds']:.3f} | {_fmt(measured.get('cpu_seconds'), '.3f')} "
+            f"| {size / measured['seconds']:,.0f} "
             f"| {measured['peak_bytes'] / 2 ** 20:,.1f} | {_fmt(scores.get('exact_match'), '.4f')} "
             f"| {_fmt(scores.get('f1'), '.4f')} | " + " | ".join(_fmt(value, ".2f") for value in speedups) + " |")
     memory = [f"{PEERS[name].label} uses {_fmt(memory_ratio(results, name, 'evaluate-squad'), '.3f')} of evaluate "
@@ -71,17 +72,22 @@ def _size_section(run):
 def _targets_section(run):
     results = run["results"]
     lines = [f"## Targets (measured at {run['size']:,} pairs, from the run above)", "",
-             "| target | measured | met |", "| --- | ---: | --- |"]
+             "| target | measured (wall clock) | met | CPU-time ratio |", "| --- | ---: | --- | ---: |"]
     for description, ours, baseline, kind, threshold in TARGETS:
+        cpu = "-"
         if kind == "speed":
             value = ratio(results, ours, baseline)
             met = value is not None and value >= threshold
             shown = "n/a" if value is None else f"{value:.2f}x"
+            if ours != "qascore-parallel":
+                cpu_ratio = ratio(results, ours, baseline, clock="cpu_seconds")
+                cpu = "n/a" if cpu_ratio is None else f"{cpu_ratio:.2f}x"
         else:
             value = memory_ratio(results, ours, baseline)
             met = value is not None and value <= threshold
             shown = _fmt(value, ".3f")
-        lines.append(f"| {description} | {shown} | {'yes' if met else 'NO' if value is not None else 'not run'} |")
+        verdict = "yes" if met else "NO" if value is not None else "not run"
+        lines.append(f"| {description} | {shown} | {verdict} | {cpu} |")
     return "\n".join(lines) + "\n"
 
 
@@ -123,7 +129,7 @@ def _adapter_section(adapter):
     return "\n".join(lines) + "\n"
 
 
-def render(description, runs, adapter=(), *, command):
+def render(description, runs, adapter=(), *, command, load=None):
     """The whole RESULTS.md: machine, method, one table per size, then the targets at the largest size."""
     memory_methods = sorted({m["memory_method"] for run in runs for m in run["results"].values()})
     parts = [
@@ -134,6 +140,9 @@ def render(description, runs, adapter=(), *, command):
         "## Machine",
         "",
         *[f"- {key}: {value}" for key, value in description.items()],
+        *([f"- load average (1 min) at start / end of the run: {load[0]:.2f} / {load[1]:.2f} (other jobs shared "
+           "this machine; wall-clock ratios between scorers measured at different moments carry that noise, "
+           "the CPU-time columns much less)"] if load else []),
         "",
         "## Method",
         "",
@@ -141,7 +150,8 @@ def render(description, runs, adapter=(), *, command):
         "answers, 40% exact, 35% partial, 25% wrong predictions.",
         "- Each scorer runs in a fresh interpreter with its inputs already in its native format; time is wall "
         "clock of the scoring call only (module loading and input building excluded).",
-        f"- Peak memory: resident-set growth during the scoring call ({'; '.join(memory_methods)}).",
+        f"- Peak memory: resident-set growth during the scoring call ({'; '.join(memory_methods)}); for "
+        "qascore.parallel only the parent process is counted (workers are forked copies).",
         "- 'x peer' columns: peer seconds / this row's seconds (higher is faster than that peer).",
         "- evaluate's squad module cannot be loaded offline (evaluate.load('squad') fetches it from the Hub and "
         "evaluate 0.4.6 ships no copy); 'evaluate squad (offline rebuild)' is benchmarks/evaluate_squad.py: "

@@ -134,6 +134,7 @@ def main(argv=None):
     if "official" not in args.peers:
         parser.error("--peers must include official: every other peer is checked against it")
 
+    load_at_start = os.getloadavg()[0]
     runs = []
     for size in args.sizes:
         pairs = cached_pairs(size, seed=args.seed, cache_dir=args.cache_dir)
@@ -152,7 +153,8 @@ def main(argv=None):
         Path(args.json).write_text(json.dumps({"machine": description, "runs": runs, "adapter": adapter}, indent=1))
     if args.output != "-":
         command = " ".join(["python", "benchmarks/run.py", *sys.argv[1:]])
-        Path(args.output).write_text(render(description, runs, adapter, command=command))
+        load = (load_at_start, os.getloadavg()[0])
+        Path(args.output).write_text(render(description, runs, adapter, command=command, load=load))
     return runs, adapter
 
 
