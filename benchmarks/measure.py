@@ -7,8 +7,8 @@ allocates or imports changes another's numbers:
 
 Time is wall-clock ``time.perf_counter`` around the scoring call only (inputs are
 prepared and modules loaded beforehand); ``cpu_seconds`` is this process's CPU time
-for the same call (less sensitive to other load on the machine; it leaves out worker
-processes, so it is not meaningful for the parallel peer). Peak memory is the growth of the resident
+for the same call (less sensitive to other load on the machine) and
+``children_cpu_seconds`` the CPU time of worker processes it started and joined. Peak memory is the growth of the resident
 set during that call: the kernel's high-water mark (``VmHWM``) is reset through
 ``/proc/self/clear_refs`` just before the call, and the result is
 ``VmHWM after - VmRSS before``. Where that is unavailable (not Linux) it falls back to
@@ -35,6 +35,12 @@ def _status_kib(field):
         return int(re.search(rf"^{field}:\s+(\d+) kB", handle.read(), re.MULTILINE).group(1))
 
 
+def _children_cpu():
+    """CPU seconds (user + system) of this process's finished, waited-for child processes."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _reset_peak():
     """Reset the kernel's peak-RSS counter; return the method name used for the reading."""
     try:
@@ -54,14 +60,16 @@ def measure(peer, pairs):
         before_kib = _status_kib("VmRSS")
     else:
         before_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    start, start_cpu = time.perf_counter(), time.process_time()
+    start, start_cpu, start_children = time.perf_counter(), time.process_time(), _children_cpu()
     scores = peer.score(state)
     seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - start_cpu
+    children_cpu_seconds = _children_cpu() - start_children
     if method.startswith("VmHWM"):
         after_kib = _status_kib("VmHWM")
     else:
         after_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"seconds": seconds, "cpu_seconds": cpu_seconds, "peak_bytes": max(0, after_kib - before_kib) * 1024, "memory_method": method,
+    return {"seconds": seconds, "cpu_seconds": cpu_seconds, "children_cpu_seconds": children_cpu_seconds,
+            "peak_bytes": max(0, after_kib - before_kib) * 1024, "memory_method": method,
             "scores": scores}
 
 

@@ -69,6 +69,30 @@ def _size_section(run):
     return "\n".join(lines) + "\n"
 
 
+def _parallel_note(results):
+    """Where the parallel peer's time went: worker CPU vs one-process CPU, and what N idle cores would give."""
+    if "qascore-parallel" not in results or "qascore" not in results:
+        return ""
+    parallel, single = results["qascore-parallel"], results["qascore"]
+    workers = parallel.get("children_cpu_seconds")
+    if not workers:
+        return ""
+    cores = machine_cores()
+    projected = single["cpu_seconds"] / (parallel["cpu_seconds"] + workers / cores)
+    return (f"Parallel scoring: the {cores} workers used {workers:.2f} CPU s in total (one process: "
+            f"{single['cpu_seconds']:.2f} CPU s), the parent {parallel['cpu_seconds']:.2f} CPU s; wall clock "
+            f"{parallel['seconds']:.2f} s vs {single['seconds']:.2f} s. If the workers had {cores} idle cores "
+            f"(parent CPU + worker CPU / {cores}) the speed-up would be about {projected:.2f}x; this is a "
+            "projection from CPU times, not a measurement.\n")
+
+
+def machine_cores():
+    """Usable cores of this machine (what the parallel peer uses as num_proc)."""
+    import os
+
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+
+
 def _targets_section(run):
     results = run["results"]
     lines = [f"## Targets (measured at {run['size']:,} pairs, from the run above)", "",
@@ -88,7 +112,8 @@ def _targets_section(run):
             shown = _fmt(value, ".3f")
         verdict = "yes" if met else "NO" if value is not None else "not run"
         lines.append(f"| {description} | {shown} | {verdict} | {cpu} |")
-    return "\n".join(lines) + "\n"
+    note = _parallel_note(results)
+    return "\n".join(lines) + "\n" + ("\n" + note if note else "")
 
 
 ADAPTER_LABELS = {
