@@ -39,7 +39,7 @@ FORMAT_VERSION = 1  # bump when the generator changes, so cached files are rebui
 
 @dataclasses.dataclass(frozen=True)
 class Question:
-    """One SQuAD dev question: id, words of its context, and gold answers with their offsets."""
+    """One SQuAD dev question: id, context, and gold answers with their character offsets."""
 
     id: str
     context: str
