@@ -41,6 +41,14 @@ __all__ = [
 ]
 
 _ASCII_PUNCTUATION_TABLE = str.maketrans("", "", string.punctuation)
+_ASCII_PUNCTUATION_BYTES = string.punctuation.encode("ascii")
+
+
+def _drop_ascii_punctuation(text: str) -> str:
+    """``text`` without ASCII punctuation; pure-ASCII text goes through bytes.translate, about twice as fast."""
+    if text.isascii():
+        return text.encode("ascii").translate(None, _ASCII_PUNCTUATION_BYTES).decode("ascii")
+    return text.translate(_ASCII_PUNCTUATION_TABLE)
 
 
 class Normalizer:
@@ -74,7 +82,7 @@ class SquadNormalizer(Normalizer):
     _articles = re.compile(r"\b(a|an|the)\b", re.UNICODE)
 
     def normalize(self, text: str) -> str:
-        text = text.lower().translate(_ASCII_PUNCTUATION_TABLE)
+        text = _drop_ascii_punctuation(text.lower())
         return " ".join(self._articles.sub(" ", text).split())
 
 

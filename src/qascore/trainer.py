@@ -1,0 +1,269 @@
+"""``compute_metrics`` for ``transformers.Trainer`` / ``Seq2SeqTrainer``: SQuAD EM/F1 at every evaluation.
+
+>>> from qascore.trainer import QAComputeMetrics                     # doctest: +SKIP
+>>> compute_metrics = QAComputeMetrics(tokenizer, references=eval_examples["answers"])  # doctest: +SKIP
+>>> trainer = Seq2SeqTrainer(..., compute_metrics=compute_metrics,     # doctest: +SKIP
+...                          preprocess_logits_for_metrics=compute_metrics.preprocess_logits)
+
+The adapter only reshapes and decodes (see :mod:`qascore.decoding`); the numbers come from qascore's
+scorer or the ``qa_em_f1`` evaluate module, so they equal ``qascore.compute`` on the decoded strings.
+It works in both of Trainer's modes:
+
+- normal: one call with the whole (gathered, ``-100``-padded) evaluation set;
+- ``batch_eval_metrics=True``: one call per step with torch tensors; batches are decoded and added
+  as they come, scored and forgotten when ``compute_result`` is True, so memory stays flat and the
+  next ``evaluate()`` starts clean.
+
+Extractive models (start/end logits) use :meth:`QAComputeMetrics.for_extractive`.
+"""
+
+import json
+from collections.abc import Mapping
+
+from qascore.answer_extraction import extract_answer as first_line_answer
+from qascore.decoding import cut_at, first_output, is_logits, logits_to_ids, strip_prompt, token_rows
+from qascore.distributed import gather_rows, rank, world_size
+from qascore.eval_references import gold_answers
+from qascore.metric_backend import MetricBackend, flat_floats
+
+__all__ = ["QAComputeMetrics", "unpack_eval_prediction", "write_per_example"]
+
+
+def unpack_eval_prediction(eval_pred):
+    """Return ``(predictions, label_ids, inputs)`` from an ``EvalPrediction`` or a plain tuple.
+
+    Attributes are read, never unpacked: ``EvalPrediction`` grows to three or four elements once
+    ``include_for_metrics`` is set, which breaks ``preds, labels = eval_pred``.
+
+    >>> unpack_eval_prediction(([[1]], [[2]]))
+    ([[1]], [[2]], None)
+    """
+    if hasattr(eval_pred, "predictions") and hasattr(eval_pred, "label_ids"):
+        return eval_pred.predictions, eval_pred.label_ids, getattr(eval_pred, "inputs", None)
+    if isinstance(eval_pred, (tuple, list)) and len(eval_pred) in (2, 3):
+        return eval_pred[0], eval_pred[1], (eval_pred[2] if len(eval_pred) == 3 else None)
+    raise TypeError(
+        "compute_metrics expects a transformers EvalPrediction (or a (predictions, label_ids[, inputs]) tuple); "
+        f"got {type(eval_pred).__name__}"
+    )
+
+
+def write_per_example(path, *, ids, predictions, references, results, exact_key):
+    """Write one JSON line per example: id, prediction, references, em, f1 (process 0 only)."""
+    if rank() != 0:
+        return
+    scores = results["per_example"]
+    with open(path, "w", encoding="utf-8") as handle:
+        for position, prediction in enumerate(predictions):
+            row = {
+                "id": ids[position] if ids is not None else str(position),
+                "prediction": prediction,
+                "references": references[position],
+                "em": scores[exact_key][position],
+                "f1": scores["f1"][position],
+            }
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+class QAComputeMetrics:
+    """SQuAD EM/F1 ``compute_metrics`` for generative QA (seq2seq or decoder-only) under Trainer.
+
+    Args:
+        tokenizer: decodes ids (anything with ``batch_decode`` and ``pad_token_id``/``eos_token_id``).
+        metric: ``None`` for qascore's scorer, a path for ``evaluate.load`` (e.g. ``"./metrics/qa_em_f1"``)
+            or a loaded evaluate module; all give the same numbers.
+        preset: ``"squad"`` (default), ``"squad_v2"``, ``"korquad"`` or ``"mlqa"``.
+        references: all gold answers per example, in evaluation order (answer lists, a ``datasets``
+            ``answers`` column or SQuAD records). Without them the decoded labels are the single gold answer.
+        ids: example ids in evaluation order, for ``per_example_file`` (SQuAD records bring their own).
+        decoder_only: the model echoes its prompt in generations (GPT-2 style); the prompt, taken from
+            the inputs, is stripped. Needs ``include_for_metrics=["inputs"]`` (or ``batch_eval_metrics``).
+        extract_answer: ``True`` keeps the first line and drops a leading "Answer:"; or a function str -> str.
+        input_key: the batch key holding the model inputs in ``batch_eval_metrics`` mode.
+        per_example_file: path of a JSONL file rewritten at each evaluation with one row per example.
+        **metric_options: scoring options of :func:`qascore.compute` (``normalizer``, ``language``, ...).
+
+    >>> from types import SimpleNamespace
+    >>> words = {1: "Denver", 2: "Broncos", 3: "Panthers"}
+    >>> tokenizer = SimpleNamespace(pad_token_id=0, eos_token_id=None,
+    ...     batch_decode=lambda rows, **kw: [" ".join(words[t] for t in row) for row in rows])
+    >>> compute_metrics = QAComputeMetrics(tokenizer, references=[["Denver Broncos", "Broncos"], ["Panthers"]])
+    >>> compute_metrics(([[1, 2, 0], [2, -100, -100]], [[2, 0, 0], [3, 0, 0]]))
+    {'exact_match': 50.0, 'f1': 50.0}
+    """
+
+    def __init__(
+        self,
+        tokenizer,
+        *,
+        metric=None,
+        preset=None,
+        references=None,
+        ids=None,
+        decoder_only=False,
+        extract_answer=False,
+        input_key="input_ids",
+        per_example_file=None,
+        **metric_options,
+    ):
+        if not hasattr(tokenizer, "batch_decode"):
+            raise TypeError(f"tokenizer must have batch_decode (a transformers tokenizer); got {type(tokenizer).__name__}")
+        pad = getattr(tokenizer, "pad_token_id", None)
+        self.pad_token_id = pad if pad is not None else getattr(tokenizer, "eos_token_id", None)
+        if self.pad_token_id is None:
+            raise ValueError("the tokenizer has neither pad_token_id nor eos_token_id; set tokenizer.pad_token first")
+        self.eos_token_id = getattr(tokenizer, "eos_token_id", None)
+        self.tokenizer = tokenizer
+        if extract_answer is True:
+            extract_answer = first_line_answer
+        if extract_answer is not False and not callable(extract_answer):
+            raise TypeError(f"extract_answer must be True, False or a function str -> str; got {extract_answer!r}")
+        self.extract_answer = extract_answer or None
+        self.decoder_only = bool(decoder_only)
+        self.input_key = input_key
+        self.gold, record_ids = (None, None) if references is None else gold_answers(references)
+        self.ids = _check_ids(ids, record_ids, self.gold)
+        self.per_example_file = per_example_file
+        self.backend = MetricBackend(
+            metric, preset=preset, options=metric_options, per_example=per_example_file is not None
+        )
+        self._reset_state()
+
+    @classmethod
+    def for_extractive(cls, *, examples, features, **options):
+        """The extractive adapter (start/end logits); see :class:`qascore.trainer_extractive.ExtractiveQAComputeMetrics`."""
+        from qascore.trainer_extractive import ExtractiveQAComputeMetrics
+
+        return ExtractiveQAComputeMetrics(examples=examples, features=features, **options)
+
+    def preprocess_logits(self, logits, labels):
+        """``preprocess_logits_for_metrics``: greedy ids on the device instead of ``N x L x V`` logits.
+
+        Generated ids (``predict_with_generate``) pass through unchanged. Positions whose label is
+        ``-100`` become ``-100`` so teacher-forced predictions keep only the answer positions.
+        """
+        logits = first_output(logits)
+        if not is_logits(logits):
+            return logits
+        labels = first_output(labels) if labels is not None else None
+        return logits_to_ids(logits, labels, shift=self.decoder_only)
+
+    def __call__(self, eval_pred, compute_result=None):
+        """Score a whole evaluation (``compute_result=None``) or one ``batch_eval_metrics`` step."""
+        predictions, labels, inputs = unpack_eval_prediction(eval_pred)
+        if compute_result is None:
+            self.reset()
+        self._add(predictions, labels, inputs)
+        if compute_result is False:
+            return {}
+        return self._finish()
+
+    def reset(self):
+        """Forget everything added since the last score (an unfinished evaluation, say)."""
+        self.backend.reset()
+        self._reset_state()
+
+    def _reset_state(self):
+        self._rows_seen = 0
+        self._kept = {"predictions": [], "references": []}
+
+    def _add(self, predictions, labels, inputs):
+        prediction_rows = token_rows(
+            predictions, pad_token_id=self.pad_token_id, labels=labels, shift_logits=self.decoder_only
+        )
+        count = len(prediction_rows)
+        input_rows = self._input_rows(inputs, count)
+        keep = self._rows_to_keep(count)
+        if self.decoder_only:
+            if input_rows is None:
+                raise ValueError(
+                    "decoder_only=True strips the prompt the model echoes, so it needs the inputs: set "
+                    "include_for_metrics=['inputs'] in the training arguments"
+                )
+            prediction_rows = [strip_prompt(row, prompt) for row, prompt in zip(prediction_rows, input_rows)]
+        prediction_texts = self._decode([cut_at(row, self.eos_token_id) for row in prediction_rows[:keep]])
+        if self.extract_answer is not None:
+            prediction_texts = [self.extract_answer(text) for text in prediction_texts]
+        references = self._references(labels, count)[:keep]
+        input_texts = None if input_rows is None else self._decode(input_rows[:keep])
+        self._rows_seen += count
+        if not keep:
+            return
+        self.backend.add_batch(predictions=prediction_texts, references=references, inputs=input_texts)
+        if self.per_example_file is not None:
+            self._kept["predictions"].extend(prediction_texts)
+            self._kept["references"].extend(references)
+
+    def _decode(self, rows):
+        return self.tokenizer.batch_decode([row.tolist() for row in rows], skip_special_tokens=True)
+
+    def _input_rows(self, inputs, count):
+        if inputs is None:
+            return None
+        if isinstance(inputs, Mapping):  # batch_eval_metrics: this process's raw batch
+            if self.input_key not in inputs:
+                raise ValueError(
+                    f"the input batch has no {self.input_key!r}; its keys are {sorted(inputs)}. "
+                    "Pass input_key= naming the model's main input"
+                )
+            inputs = gather_rows(inputs[self.input_key])
+        rows = token_rows(inputs, pad_token_id=self.pad_token_id)
+        if len(rows) < count:
+            raise ValueError(f"got {count} predictions but only {len(rows)} inputs; they must come from one evaluation")
+        return rows[:count]  # gathering may add the sampler's padding rows that Trainer dropped
+
+    def _rows_to_keep(self, count):
+        """How many of the next ``count`` rows are real examples (the rest is distributed padding)."""
+        if self.gold is None:
+            return count
+        room = len(self.gold) - self._rows_seen
+        if count <= room:
+            return count
+        if world_size() == 1:
+            raise ValueError(
+                f"the evaluation produced more predictions ({self._rows_seen + count}) than references= has "
+                f"entries ({len(self.gold)}); pass one reference entry per evaluation example, in order"
+            )
+        # Under several processes the sampler repeats the first examples to even out the last batch,
+        # and Seq2SeqTrainer gathers them; they follow all real examples, so they are dropped here.
+        return max(room, 0)
+
+    def _references(self, labels, count):
+        if self.gold is not None:
+            return self.gold[self._rows_seen : self._rows_seen + count]
+        if labels is None:
+            raise ValueError("no labels to take the gold answers from; pass references= (all gold answers per example)")
+        label_rows = token_rows(labels, pad_token_id=self.pad_token_id)
+        if len(label_rows) != count:
+            raise ValueError(f"got {count} predictions but {len(label_rows)} label rows")
+        return [[text] for text in self._decode([cut_at(row, self.eos_token_id) for row in label_rows])]
+
+    def _finish(self):
+        seen = self._rows_seen
+        if self.gold is not None and seen < len(self.gold):
+            self.reset()
+            raise ValueError(
+                f"references= has {len(self.gold)} entries but the evaluation produced {seen} predictions; "
+                "pass the gold answers of exactly the evaluation dataset, in its order"
+            )
+        results = self.backend.compute()
+        if self.per_example_file is not None:
+            write_per_example(
+                self.per_example_file,
+                ids=self.ids,
+                predictions=self._kept["predictions"],
+                references=self._kept["references"],
+                results=results,
+                exact_key=self.backend.preset.exact_key,
+            )
+        self._reset_state()
+        return flat_floats(results)
+
+
+def _check_ids(ids, record_ids, gold):
+    if ids is None:
+        return record_ids
+    ids = [str(value) for value in ids]
+    if gold is not None and len(ids) != len(gold):
+        raise ValueError(f"ids= has {len(ids)} entries but references= has {len(gold)}; give one id per example")
+    return ids
