@@ -8,7 +8,7 @@ Peers:
 
 - ``qascore``: ``qascore.compute(predictions: list[str], references: list[list[str]])``.
 - ``qascore-records``: the same function fed SQuAD records matched by id.
-- ``qascore-parallel``: ``qascore.parallel.compute(..., num_proc=<usable cores>)`` on plain lists.
+- ``qascore-parallel``: ``qascore.compute(..., num_proc=<usable cores>)`` on plain lists.
 - ``qa_em_f1``: ``evaluate.load("<repo>/metrics/qa_em_f1", "squad").compute(predictions=, references=)``
   (the module scores a single-process, single-call compute directly, without Arrow).
 - ``qa_em_f1-arrow``: the same module fed with ``add_batch`` in batches of 1,000, then ``compute()``:
@@ -65,14 +65,14 @@ def _usable_cores():
 
 
 def _prepare_qascore_parallel(pairs):
-    from qascore import parallel
+    import qascore
 
-    return parallel, pairs.predictions, pairs.references
+    return qascore, pairs.predictions, pairs.references
 
 
 def _score_qascore_parallel(state):
-    parallel, predictions, references = state
-    return _floats(parallel.compute(predictions, references, num_proc=_usable_cores()))
+    qascore, predictions, references = state
+    return _floats(qascore.compute(predictions, references, num_proc=_usable_cores()))
 
 
 def _prepare_qa_em_f1(pairs):
@@ -127,7 +127,7 @@ PEERS = {
     for peer in (
         Peer("qascore", "qascore.compute (lists)", _prepare_qascore, _score_qascore),
         Peer("qascore-records", "qascore.compute (SQuAD records)", _prepare_qascore_records, _score_qascore),
-        Peer("qascore-parallel", "qascore.parallel.compute (num_proc=cores)", _prepare_qascore_parallel,
+        Peer("qascore-parallel", "qascore.compute (num_proc=cores)", _prepare_qascore_parallel,
              _score_qascore_parallel),
         Peer("qa_em_f1", "qa_em_f1 via evaluate.load().compute", _prepare_qa_em_f1, _score_evaluate_module),
         Peer("qa_em_f1-arrow", "qa_em_f1 add_batch + compute (Arrow)", _prepare_qa_em_f1,

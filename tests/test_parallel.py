@@ -1,79 +1,80 @@
-"""qascore.parallel.compute gives exactly qascore.compute's numbers, on real SQuAD predictions.
+"""qascore.compute(..., num_proc=N) gives exactly the single-process numbers, on real predictions.
 
-Expected values are not typed in: each case compares against qascore.compute on the same
-input (whose own figures are checked against the official scorers in test_core_parity.py).
+Expected values are not typed in: each case compares against qascore.compute with one
+process on the same input (whose own figures are checked against the official scorers in
+test_core_parity.py).
 """
 
 import json
-from pathlib import Path
 
 import pytest
 
 import qascore
-from qascore import parallel
+from conftest import SHARED_DATA, case_options, official_cases, prediction_records, reference_records
+from qascore.cli import main
 
-DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
-
-
-def _squad_dev():
-    with open(DATA / "squad" / "dev-v1.1.json", encoding="utf-8") as handle:
-        articles = json.load(handle)["data"]
-    return [qa for article in articles for paragraph in article["paragraphs"] for qa in paragraph["qas"]]
+CASES, _ = official_cases()
+LOGISTIC_REGRESSION = CASES[3]  # 28 ids dev lacks, 13 dev ids missing: exercises missing= and extra=
+XLNET_NULL_ODDS = CASES[14]  # squad_v2 with no-answer logits
 
 
-@pytest.fixture(scope="module")
-def baseline_records():
-    """Stanford's logistic-regression baseline predictions on SQuAD v1.1 dev, as SQuAD records.
-
-    That file has 28 ids dev lacks and misses 13 dev ids, so missing=/extra= are exercised.
-    """
-    path = DATA / "predictions" / "squad-v1.1" / "logistic-regression-baseline_stanford.json"
-    with open(path, encoding="utf-8") as handle:
-        answers = json.load(handle)
-    references = [
-        {"id": qa["id"], "answers": {"text": [a["text"] for a in qa["answers"]],
-                                     "answer_start": [a["answer_start"] for a in qa["answers"]]}}
-        for qa in _squad_dev()
-    ]
-    predictions = [{"id": id_, "prediction_text": text} for id_, text in answers.items()]
-    return predictions, references
+def test_cases_are_the_ones_named():
+    assert "logistic-regression" in LOGISTIC_REGRESSION["predictions"]
+    assert "null_odds" in XLNET_NULL_ODDS["no_answer_probability"]
 
 
-@pytest.mark.parametrize("num_proc", [1, 2, 3])
-def test_plain_lists_match_compute_exactly(baseline_records, num_proc):
-    predictions, references = baseline_records
-    by_id = {record["id"]: record["prediction_text"] for record in predictions}
-    texts = [by_id.get(reference["id"], "") for reference in references]
+@pytest.mark.parametrize("num_proc", [2, 3])
+def test_plain_lists_match_one_process_exactly(num_proc):
+    answers = {record["id"]: record["prediction_text"] for record in prediction_records(LOGISTIC_REGRESSION)}
+    references = reference_records(LOGISTIC_REGRESSION["data"])
+    texts = [answers.get(reference["id"], "") for reference in references]
     golds = [reference["answers"]["text"] for reference in references]
     expected = qascore.compute(texts, golds, return_per_example=True)
-    assert parallel.compute(texts, golds, num_proc=num_proc, return_per_example=True) == expected
+    assert qascore.compute(texts, golds, num_proc=num_proc, return_per_example=True) == expected
 
 
 @pytest.mark.parametrize("preset, language", [("squad", None), ("korquad", None), ("mlqa", "en")])
-def test_records_match_compute_exactly(baseline_records, preset, language):
-    predictions, references = baseline_records
-    options = dict(preset=preset, language=language, missing="zero", extra="ignore", return_per_example=True)
-    options = {key: value for key, value in options.items() if value is not None}
-    assert parallel.compute(predictions, references, num_proc=2, **options) == qascore.compute(
-        predictions, references, **options)
+def test_records_match_one_process_exactly(preset, language):
+    options = dict(case_options(LOGISTIC_REGRESSION), preset=preset, return_per_example=True)
+    if language:
+        options["language"] = language
+    args = (prediction_records(LOGISTIC_REGRESSION), reference_records(LOGISTIC_REGRESSION["data"]))
+    assert qascore.compute(*args, num_proc=2, **options) == qascore.compute(*args, **options)
 
 
-def test_empty_gold_list_is_refused_like_compute():
-    with pytest.raises(ValueError, match=r"references\[2\] has no gold answer"):
-        parallel.compute(["a", "b", "c"], [["a"], ["b"], []], num_proc=2)
+def test_squad_v2_with_scores_inputs_and_intervals_match_one_process_exactly():
+    references = reference_records(XLNET_NULL_ODDS["data"])
+    inputs = [f"Question {i}: what?" for i in range(len(references))]
+    predictions = prediction_records(XLNET_NULL_ODDS)
+    options = dict(case_options(XLNET_NULL_ODDS), preset="squad_v2", confidence_level=0.9, n_resamples=200)
+    by_id = {record["id"]: record for record in predictions}
+    aligned = [by_id[reference["id"]] for reference in references]
+    two = qascore.compute(aligned, references, inputs=inputs, num_proc=2, **options)
+    assert two == qascore.compute(aligned, references, inputs=inputs, **options)
+    assert abs(two["exact"] - XLNET_NULL_ODDS["expected"]["exact"]) <= 1e-9
+
+
+def test_errors_are_raised_before_any_worker_starts():
+    with pytest.raises(ValueError, match="no gold answer"):
+        qascore.compute(["a", "b", "c"], [["a"], ["b"], []], num_proc=2)
+    with pytest.raises(TypeError, match=r"predictions\[3\] must be a string"):
+        qascore.compute(["a", "b", "c", 4], [["a"], ["b"], ["c"], ["d"]], num_proc=2)
 
 
 @pytest.mark.parametrize("num_proc", [0, 1.5, True])
 def test_bad_num_proc(num_proc):
     with pytest.raises(ValueError, match="num_proc must be an integer >= 1"):
-        parallel.compute(["a"], [["a"]], num_proc=num_proc)
+        qascore.compute(["a"], [["a"]], num_proc=num_proc)
 
 
-def test_squad_v2_points_to_compute():
-    with pytest.raises(ValueError, match="Use qascore.compute"):
-        parallel.compute([""], [[]], num_proc=2, preset="squad_v2")
+def test_num_proc_is_not_part_of_the_signature():
+    with pytest.raises(TypeError, match="Unknown option 'num_proc'"):
+        qascore.signature(num_proc=2)
 
 
-def test_bad_row_names_global_position():
-    with pytest.raises(TypeError, match="chunk starts"):
-        parallel.compute(["a", "b", "c", 4], [["a"], ["b"], ["c"], ["d"]], num_proc=2)
+def test_command_line_num_proc_gives_the_official_figures(capsys):
+    case = CASES[6]  # r-net on SQuAD v1.1 dev
+    assert main(["score", str(SHARED_DATA / case["data"]), str(SHARED_DATA / case["predictions"]),
+                 "--num-proc", "2", "--json"]) == 0
+    results = json.loads(capsys.readouterr().out)["results"]
+    assert results == pytest.approx(case["expected"], abs=1e-9)

@@ -112,6 +112,7 @@ def _run_score(args) -> int:
         strict=args.strict,
         per_example=bool(args.per_example or args.plots),
         progress=sys.stderr.isatty(),
+        num_proc=args.num_proc,
     )
     results = {key: value for key, value in scored["results"].items() if key != "per_example"}
     _report_coverage(scored["counts"], args.predictions)
@@ -209,6 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--plots", metavar="DIR", help="write PR curves and score histograms (PNG) here")
     score.add_argument("--per-example", metavar="FILE", help="write per-question scores here as JSON Lines")
     score.add_argument("--strict", action="store_true", help="fail on missing or unknown prediction ids")
+    score.add_argument("--num-proc", type=int, default=1, help="score on this many processes (same numbers)")
     score.add_argument("--json", action="store_true", help="print JSON (the default when output is piped)")
     score.set_defaults(handler=_run_score)
 

@@ -41,6 +41,7 @@ def score_files(
     strict: bool = False,
     per_example: bool = False,
     progress: bool = False,
+    num_proc: int = 1,
 ) -> dict:
     """Score a predictions file against a data file the way the official scripts do.
 
@@ -49,7 +50,8 @@ def score_files(
     loaded gold records, ``{id: text}`` predictions and ``{id: score}`` no-answer scores (or None).
     ``counts`` has the number of questions, of predictions scored, of questions without a
     prediction (``missing``, scored 0) and of predictions for ids not in the data (``extra``,
-    ignored). ``per_example=True`` keeps per-question scores in ``results["per_example"]``.
+    ignored). ``per_example=True`` keeps per-question scores in ``results["per_example"]``;
+    ``num_proc`` scores on that many processes (same numbers).
     """
     with _Stages(enabled=progress and _is_large(data)) as stages:
         stages.next(f"reading {Path(data).name}")
@@ -72,7 +74,7 @@ def score_files(
             raise ValueError(f"{predictions}: none of its ids is a question of {data}; are these the right files?")
         options = _options(preset=preset, language=language, no_answer_threshold=no_answer_threshold)
         stages.next(f"scoring {len(references)} questions")
-        results = qascore.compute(records, references, return_per_example=per_example, **options)
+        results = qascore.compute(records, references, return_per_example=per_example, num_proc=num_proc, **options)
     return {
         "results": results,
         "signature": qascore.signature(**options),

@@ -118,7 +118,62 @@ def _answer_texts(answers: Any, where: str) -> List[str]:
     raise TypeError(f"{where} must be {{'text': [...], 'answer_start': [...]}}, got {type(answers).__name__}.")
 
 
+class _Unusual(Exception):
+    """Raised inside a fast path: the row needs the full check (which explains any error)."""
+
+
+def _is_text_list(value) -> bool:
+    return type(value) is list and all(type(text) is str for text in value)
+
+
 def _prediction_rows(predictions: list) -> Dict[str, list]:
+    """Prediction columns; common input takes a fast path, anything else the full check."""
+    try:
+        if type(predictions[0]) is not dict:
+            if not all(type(text) is str for text in predictions):
+                raise _Unusual
+            return {"predictions": predictions, "prediction_ids": [], "no_answer_probabilities": []}
+        texts, ids, scores = [], [], []
+        for prediction in predictions:
+            id_, text = prediction["id"], prediction["prediction_text"]
+            score = prediction.get("no_answer_probability")
+            if type(id_) is not str or type(text) is not str or not (score is None or type(score) is float):
+                raise _Unusual
+            if score != score:  # NaN
+                raise _Unusual
+            ids.append(id_)
+            texts.append(text)
+            scores.append(score)
+        return {"predictions": texts, "prediction_ids": ids, "no_answer_probabilities": scores}
+    except (_Unusual, KeyError, TypeError, AttributeError):
+        return _checked_prediction_rows(predictions)
+
+
+def _reference_rows(references: list) -> Dict[str, list]:
+    """Reference columns; common input takes a fast path, anything else the full check."""
+    answer_lists, ids = [], []
+    try:
+        if type(references[0]) is not dict:
+            for reference in references:
+                if type(reference) is str:
+                    reference = [reference]
+                elif not _is_text_list(reference):
+                    raise _Unusual
+                answer_lists.append(reference)
+            return {"references": answer_lists, "reference_ids": ids}
+        for reference in references:
+            id_, answers = reference["id"], reference["answers"]
+            texts = answers["text"] if type(answers) is dict else [answer["text"] for answer in answers]
+            if type(id_) is not str or not _is_text_list(texts):
+                raise _Unusual
+            ids.append(id_)
+            answer_lists.append(texts)
+        return {"references": answer_lists, "reference_ids": ids}
+    except (_Unusual, KeyError, TypeError, AttributeError):
+        return _checked_reference_rows(references)
+
+
+def _checked_prediction_rows(predictions: list) -> Dict[str, list]:
     records = isinstance(predictions[0], dict)
     texts, ids, scores = [], [], []
     for i, prediction in enumerate(predictions):
@@ -141,7 +196,7 @@ def _prediction_rows(predictions: list) -> Dict[str, list]:
     return {"predictions": texts, "prediction_ids": ids, "no_answer_probabilities": scores}
 
 
-def _reference_rows(references: list) -> Dict[str, list]:
+def _checked_reference_rows(references: list) -> Dict[str, list]:
     records = isinstance(references[0], dict)
     answer_lists, ids = [], []
     for i, reference in enumerate(references):

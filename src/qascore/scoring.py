@@ -24,40 +24,15 @@ from __future__ import annotations
 
 import contextlib
 import gc
-
 from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 from qascore.normalize import Normalizer
 
-__all__ = ["score_examples", "f1_from_tokens"]
+__all__ = ["score_examples", "cyclic_gc_paused"]
 
 # normalised text, token count, set of tokens, token counts when some token repeats (else None)
 _Entry = Tuple[str, int, FrozenSet[str], Optional[Dict[str, int]]]
 _NO_ANSWER: _Entry = ("", 0, frozenset(), None)  # v2.0 rules: a question whose gold answers all normalise to ""
-
-
-def f1_from_tokens(prediction_tokens: Sequence[str], gold_tokens: Sequence[str]) -> float:
-    """Token-overlap F1 with the official formula (0 when nothing overlaps).
-
-    >>> f1_from_tokens(["denver", "broncos"], ["broncos"])
-    0.6666666666666666
-    """
-    if len(prediction_tokens) > len(gold_tokens):
-        shorter, longer = gold_tokens, prediction_tokens
-    else:
-        shorter, longer = prediction_tokens, gold_tokens
-    available: Dict[str, int] = {}
-    for token in shorter:
-        available[token] = available.get(token, 0) + 1
-    num_same = 0
-    for token in longer:
-        count = available.get(token)
-        if count:
-            available[token] = count - 1
-            num_same += 1
-    if num_same == 0:
-        return 0
-    return _official_f1(num_same, len(prediction_tokens), len(gold_tokens))
 
 
 class _Cache:
@@ -114,13 +89,17 @@ def score_examples(
     """EM and F1 of each prediction against the best of its gold answers.
 
     A prediction of None (no prediction for that question) scores 0 on both.
+
+    >>> from qascore.normalize import SquadNormalizer
+    >>> score_examples(["Paris", None], [["paris"], ["Rome"]], SquadNormalizer(), unanswerable=False)
+    ([1, 0], [1.0, 0])
     """
-    with _cyclic_gc_paused():
+    with cyclic_gc_paused():
         return _score_all(predictions, references, _Cache(normalizer), unanswerable=unanswerable)
 
 
 @contextlib.contextmanager
-def _cyclic_gc_paused():
+def cyclic_gc_paused():
     """Pause Python's cycle collector while scoring (restored afterwards).
 
     Scoring creates no reference cycles, but it allocates a few objects per distinct
