@@ -112,3 +112,24 @@ def test_arbitrary_unicode_never_crashes(preset, options):
     for key in ("exact_match", "exact", "f1"):
         if key in results:
             assert 0.0 <= results[key] <= 100.0
+
+
+def test_scorer_checks_each_plain_batch_where_it_enters():
+    scorer = qascore.QAScorer()
+    with pytest.raises(ValueError, match="no gold answer"):
+        scorer.add_batch(predictions=["a"], references=[[]])
+    scorer.add_batch(predictions=["Paris"], references=[["Paris"]], inputs=["Who?"])
+    with pytest.raises(ValueError, match="Inputs were given with some batches but not others"):
+        scorer.add_batch(predictions=["Rome"], references=[["Lyon"]])
+    with pytest.raises(ValueError, match="Some batches were plain lists and others SQuAD records"):
+        scorer.add_batch(predictions=[RECORD_PRED], references=[RECORD_REF])
+    # the refused batches left nothing behind
+    assert scorer.compute() == qascore.compute(["Paris"], [["Paris"]], inputs=["Who?"])
+
+
+def test_scorer_with_records_then_plain_lists_is_refused():
+    scorer = qascore.QAScorer()
+    scorer.add_batch(predictions=[RECORD_PRED], references=[RECORD_REF])
+    with pytest.raises(ValueError, match="SQuAD records and others plain lists"):
+        scorer.add_batch(predictions=["a"], references=[["a"]])
+        scorer.compute()

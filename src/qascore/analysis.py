@@ -15,7 +15,15 @@ from __future__ import annotations
 import re
 from typing import Dict, List, Optional, Sequence
 
-__all__ = ["QUESTION_TYPES", "question_type", "is_grounded", "grounding_rate", "scores_by_question_type"]
+__all__ = [
+    "QUESTION_TYPES",
+    "question_type",
+    "question_type_codes",
+    "is_grounded",
+    "grounding_flags",
+    "grounding_rate",
+    "scores_by_question_type",
+]
 
 QUESTION_TYPES = ("what", "who", "when", "where", "which", "why", "how", "other")
 
@@ -44,43 +52,54 @@ def is_grounded(normalized_prediction: str, normalized_input: str) -> bool:
     return normalized_prediction in normalized_input
 
 
-def grounding_rate(predictions: Sequence[Optional[str]], inputs: Sequence[Optional[str]], normalize) -> Optional[float]:
-    """Share (0-100) of non-empty predictions found verbatim, after normalisation, in their input.
-
-    None when no prediction is non-empty.
+def grounding_flags(predictions: Sequence[Optional[str]], inputs: Sequence[Optional[str]], normalize) -> List[int]:
+    """Per example: 1 if the normalised prediction is in its normalised input, 0 if not, -1 if it is empty.
 
     >>> from qascore.normalize import SquadNormalizer
-    >>> grounding_rate(["Paris", "Lyon", ""], ["Is Paris the capital?", "Where?", "x"], SquadNormalizer().normalize)
+    >>> grounding_flags(["Paris", "Lyon", "", None], ["Is Paris the capital?", "Where?", "x", "y"],
+    ...                 SquadNormalizer().normalize)
+    [1, 0, -1, -1]
+    """
+    flags = []
+    for prediction, text in zip(predictions, inputs):
+        normalized = normalize(prediction) if prediction is not None and text is not None else ""
+        flags.append(int(is_grounded(normalized, normalize(text))) if normalized else -1)
+    return flags
+
+
+def grounding_rate(flags: Sequence[int]) -> Optional[float]:
+    """Share (0-100) of non-empty predictions that are grounded; None when every prediction is empty.
+
+    >>> grounding_rate([1, 0, -1, -1])
     50.0
     """
-    grounded = answered = 0
-    for prediction, text in zip(predictions, inputs):
-        if prediction is None or text is None:
-            continue
-        normalized = normalize(prediction)
-        if not normalized:
-            continue
-        answered += 1
-        grounded += is_grounded(normalized, normalize(text))
-    return 100.0 * grounded / answered if answered else None
+    answered = sum(1 for flag in flags if flag >= 0)
+    return 100.0 * sum(1 for flag in flags if flag == 1) / answered if answered else None
 
 
-def scores_by_question_type(
-    inputs: Sequence[Optional[str]], per_example: Dict[str, Sequence[float]]
-) -> Dict[str, float]:
+def question_type_codes(inputs: Sequence[Optional[str]]) -> List[int]:
+    """The index in :data:`QUESTION_TYPES` of each input's question type.
+
+    >>> question_type_codes(["Who?", "Name it."])
+    [1, 7]
+    """
+    return [QUESTION_TYPES.index(question_type(text or "")) for text in inputs]
+
+
+def scores_by_question_type(codes: Sequence[int], per_example: Dict[str, Sequence[float]]) -> Dict[str, float]:
     """Mean of each per-example score (x100) per question type, as flat keys like ``f1_who``.
 
     Only the types that occur are reported, each with its count (``count_who``).
 
-    >>> scores_by_question_type(["Who?", "Who else?", "How?"], {"f1": [1.0, 0.5, 0.0]})
+    >>> scores_by_question_type(question_type_codes(["Who?", "Who else?", "How?"]), {"f1": [1.0, 0.5, 0.0]})
     {'f1_who': 75.0, 'count_who': 2, 'f1_how': 0.0, 'count_how': 1}
     """
-    members: Dict[str, List[int]] = {}
-    for index, text in enumerate(inputs):
-        members.setdefault(question_type(text or ""), []).append(index)
+    members: Dict[int, List[int]] = {}
+    for index, code in enumerate(codes):
+        members.setdefault(code, []).append(index)
     results: Dict[str, float] = {}
-    for kind in QUESTION_TYPES:
-        indices = members.get(kind)
+    for code, kind in enumerate(QUESTION_TYPES):
+        indices = members.get(code)
         if not indices:
             continue
         for name, scores in per_example.items():

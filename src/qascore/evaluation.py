@@ -17,16 +17,15 @@ import inspect
 import math
 import numbers
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Union
+from typing import Dict, Optional, Sequence, Union
 
 from qascore import __version__
-from qascore.analysis import grounding_rate, scores_by_question_type
-from qascore.bootstrap import confidence_interval
-from qascore.formats import Examples, align, empty_columns, to_columns
-from qascore.no_answer import DEFAULT_ABSTENTIONS, apply_threshold, best_threshold, map_abstentions
+from qascore.formats import align, empty_columns, to_columns
+from qascore.no_answer import DEFAULT_ABSTENTIONS
 from qascore.normalize import MLQA_LANGUAGES, Normalizer, get_normalizer
+from qascore.parallel import check_num_proc
 from qascore.presets import Preset, get_preset
-from qascore.parallel import check_num_proc, score_examples_parallel
+from qascore.scored import ScoredExamples, score_aligned, summarize
 from qascore.scoring import cyclic_gc_paused
 
 __all__ = ["Options", "OPTION_NAMES", "check_option_names", "make_options", "compute", "score_columns", "signature", "QAScorer"]
@@ -177,92 +176,10 @@ def check_option_names(options: Dict[str, object]) -> Dict[str, object]:
     return options
 
 
-def _check_answerable(examples: Examples, preset: Preset) -> None:
-    empty = [i for i, answers in enumerate(examples.references) if not answers]
-    if empty and not preset.unanswerable:
-        names = [examples.ids[i] if examples.ids else f"references[{i}]" for i in empty[:5]]
-        raise ValueError(
-            f"{len(empty)} questions have no gold answer ({', '.join(names)}). Preset {preset.name!r} "
-            "has no unanswerable questions; use preset 'squad_v2' to score them."
-        )
-
-
-def _mean(scores: Sequence[float], indices: Optional[List[int]] = None) -> float:
-    """100 x the mean, adding in order with ``+=`` as the official scripts do.
-
-    (``sum()`` compensates rounding since Python 3.12 and could differ in the last digits.)
-    """
-    selected = scores if indices is None else [scores[i] for i in indices]
-    total = 0
-    for score in selected:
-        total += score
-    return 100.0 * total / len(selected)
-
-
-def _score_unanswerable(examples, predictions, exact, f1, options: Options):
-    """SQuAD v2.0 aggregation: thresholds, HasAns/NoAns splits, best thresholds."""
-    has_answer = [bool(answers) for answers in examples.references]
-    given = examples.no_answer_probabilities
-    if given is None:
-        no_answer_scores = [0.0] * len(exact)
-    else:
-        no_answer_scores = [-math.inf if score is None else score for score in given]
-    exact_final = apply_threshold(exact, no_answer_scores, has_answer, threshold=options.no_answer_threshold)
-    f1_final = apply_threshold(f1, no_answer_scores, has_answer, threshold=options.no_answer_threshold)
-    results = {"exact": _mean(exact_final), "f1": _mean(f1_final), "total": len(exact_final)}
-    for prefix, wanted in (("HasAns", True), ("NoAns", False)):
-        indices = [i for i, answerable in enumerate(has_answer) if answerable == wanted]
-        if indices:
-            results[f"{prefix}_exact"] = _mean(exact_final, indices)
-            results[f"{prefix}_f1"] = _mean(f1_final, indices)
-            results[f"{prefix}_total"] = len(indices)
-    if given is not None:
-        for name, raw in (("exact", exact), ("f1", f1)):
-            best, thresh = best_threshold(raw, no_answer_scores, has_answer, predictions)
-            results[f"best_{name}"] = best
-            results[f"best_{name}_thresh"] = float(thresh)
-    return results, exact_final, f1_final
-
-
-def _score(examples: Examples, options: Options, num_proc: int = 1) -> Dict[str, object]:
-    preset = options.preset
-    _check_answerable(examples, preset)
-    if examples.no_answer_probabilities is not None and not preset.unanswerable:
-        raise ValueError(
-            f"No-answer probabilities were given but preset {preset.name!r} has no unanswerable questions; "
-            "use preset 'squad_v2'."
-        )
-    predictions = examples.predictions
-    if options.abstentions is not None:
-        predictions = map_abstentions(predictions, options.abstentions, options.normalizer.normalize)
-    exact, f1 = score_examples_parallel(
-        predictions, examples.references, options.normalizer, unanswerable=preset.unanswerable, num_proc=num_proc
-    )
-    if preset.unanswerable:
-        results, exact, f1 = _score_unanswerable(examples, predictions, exact, f1, options)
-    else:
-        results = {"exact_match": _mean(exact), "f1": _mean(f1)}
-    per_example = {preset.exact_key: exact, "f1": f1}
-    if options.confidence_level is not None:
-        for name, scores in per_example.items():
-            low, high = confidence_interval(
-                scores, confidence_level=options.confidence_level, n_resamples=options.n_resamples, seed=options.seed
-            )
-            results[f"{name}_ci_low"], results[f"{name}_ci_high"] = low, high
-    if examples.inputs is not None:
-        rate = grounding_rate(predictions, examples.inputs, options.normalizer.normalize)
-        if rate is not None:
-            results["grounding_rate"] = rate
-        results.update(scores_by_question_type(examples.inputs, per_example))
-    if options.return_per_example:
-        rows = {name: [float(score) for score in scores] for name, scores in per_example.items()}
-        results["per_example"] = {"id": examples.ids, **rows} if examples.ids is not None else rows
-    return results
-
-
 def score_columns(columns: Dict[str, list], options: Options, *, num_proc: int = 1) -> Dict[str, object]:
     """Score rows in the layout of :func:`qascore.formats.to_columns` (possibly many batches)."""
-    return _score(align(columns, missing=options.missing, extra=options.extra), options, num_proc)
+    examples = align(columns, missing=options.missing, extra=options.extra)
+    return summarize(score_aligned(examples, options, num_proc), options)
 
 
 def compute(
@@ -305,6 +222,9 @@ def signature(preset: str = "squad", **options) -> str:
 class QAScorer:
     """Accumulate batches, then score them all at once (no evaluate needed).
 
+    Plain-list batches are scored as they arrive and only a few numbers per question are
+    kept; SQuAD records are kept until :meth:`compute`, which pairs them by id.
+
     >>> scorer = QAScorer(preset="squad")
     >>> scorer.add_batch(predictions=["Paris"], references=[["Paris"]])
     >>> scorer.add_batch(predictions=["Lyon"], references=[["Rome"]])
@@ -316,16 +236,25 @@ class QAScorer:
 
     def __init__(self, preset: str = "squad", **options):
         self.options = make_options(preset, **check_option_names(options))
-        self._columns = empty_columns()
+        self.reset()
 
     def __len__(self) -> int:
-        return len(self._columns["references"])
+        return len(self._scored) + sum(answers is not None for answers in self._records["references"])
 
     def add_batch(self, *, predictions, references, inputs=None, no_answer_probabilities=None) -> None:
-        """Check one batch and keep it."""
+        """Check one batch; score it now (plain lists) or keep it for pairing by id (records)."""
         batch = to_columns(predictions, references, inputs=inputs, no_answer_probabilities=no_answer_probabilities)
-        for name, values in batch.items():
-            self._columns[name].extend(values)
+        if not batch["references"]:
+            return
+        paired_by_position = batch["prediction_ids"][0] is None and batch["reference_ids"][0] is None
+        if paired_by_position and not any(self._records.values()):
+            examples = align(batch, missing=self.options.missing, extra=self.options.extra)
+            self._scored.extend(score_aligned(examples, self.options))
+        elif len(self._scored):
+            raise ValueError("Some batches were plain lists and others SQuAD records; use one layout for all batches.")
+        else:
+            for name, values in batch.items():
+                self._records[name].extend(values)
 
     def add(self, *, prediction, reference, input=None, no_answer_probability=None) -> None:
         """Add a single example."""
@@ -338,15 +267,18 @@ class QAScorer:
 
     def compute(self) -> Dict[str, object]:
         """Score everything added so far, then reset (on failure the batches are kept)."""
-        results = score_columns(self._columns, self.options)
+        if any(self._records.values()):
+            results = score_columns(self._records, self.options)
+        else:
+            results = summarize(self._scored, self.options)
         self.reset()
         return results
 
     def reset(self) -> None:
         """Forget every batch added so far."""
-        self._columns = empty_columns()
+        self._records = empty_columns()
+        self._scored = ScoredExamples.empty()
 
     def signature(self) -> str:
         """The reproducibility signature of this scorer's options."""
         return self.options.signature()
-

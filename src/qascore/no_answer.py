@@ -6,7 +6,7 @@ ascending order. Scores may be probabilities or logit-like odds; all arithmetic 
 
 >>> apply_threshold([1, 0], [0.2, 0.95], [True, False], threshold=0.9)
 [1, 1.0]
->>> best_threshold([1, 0], [0.2, 0.95], [True, False], ["Paris", "Rome"])
+>>> best_threshold([1, 0], [0.2, 0.95], [True, False], answered=[1, 1])
 (100.0, 0.2)
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import List, Optional, Sequence, Tuple
 
-__all__ = ["apply_threshold", "best_threshold", "DEFAULT_ABSTENTIONS", "map_abstentions"]
+__all__ = ["apply_threshold", "best_threshold", "answered_codes", "DEFAULT_ABSTENTIONS", "map_abstentions"]
 
 #: Phrases a generative model may answer instead of the empty answer. With
 #: ``map_abstentions=True`` a prediction whose normalised text equals the normalised form of
@@ -56,27 +56,37 @@ def best_threshold(
     scores: Sequence[float],
     no_answer_scores: Sequence[float],
     has_answer: Sequence[bool],
-    predictions: Sequence[Optional[str]],
+    answered: Sequence[int],
 ) -> Tuple[float, float]:
     """The best achievable score (0-100) over all thresholds, and the threshold reaching it.
 
-    Starts from abstaining on everything and lowers the threshold past one question at a
-    time in ascending order of no-answer score, as the official script does (ties keep
-    their input order).
+    ``answered`` per question: 1 for a non-empty prediction, 0 for the empty one, -1 for
+    no prediction at all (``missing="zero"``; never abstains). Starts from abstaining on
+    everything and lowers the threshold past one question at a time in ascending order of
+    no-answer score, as the official script does (ties keep their input order).
     """
     current = best = sum(1 for answerable in has_answer if not answerable)
     best_thresh = 0.0
     for index in sorted(range(len(scores)), key=no_answer_scores.__getitem__):
-        if predictions[index] is None:  # no prediction at all (missing="zero"): never abstains
+        if answered[index] < 0:
             continue
         if has_answer[index]:
             current += scores[index]
-        elif predictions[index]:
+        elif answered[index]:
             current -= 1
         if current > best:
             best = current
             best_thresh = no_answer_scores[index]
     return 100.0 * best / len(scores), best_thresh
+
+
+def answered_codes(predictions: Sequence[Optional[str]]) -> List[int]:
+    """1 for a non-empty prediction, 0 for the empty string, -1 for None (no prediction).
+
+    >>> answered_codes(["Paris", "", None])
+    [1, 0, -1]
+    """
+    return [-1 if prediction is None else int(bool(prediction)) for prediction in predictions]
 
 
 def map_abstentions(predictions: Sequence[Optional[str]], abstentions: Sequence[str], normalize) -> List[Optional[str]]:
