@@ -1,9 +1,11 @@
 """``compute_metrics`` for ``transformers.Trainer`` / ``Seq2SeqTrainer``: SQuAD EM/F1 at every evaluation.
 
->>> from qascore.trainer import QAComputeMetrics                     # doctest: +SKIP
->>> compute_metrics = QAComputeMetrics(tokenizer, references=eval_examples["answers"])  # doctest: +SKIP
->>> trainer = Seq2SeqTrainer(..., compute_metrics=compute_metrics,     # doctest: +SKIP
-...                          preprocess_logits_for_metrics=compute_metrics.preprocess_logits)
+Usage (a runnable version is examples/seq2seq_squad.py)::
+
+    from qascore.trainer import QAComputeMetrics
+    compute_metrics = QAComputeMetrics(tokenizer, references=eval_examples["answers"])
+    trainer = Seq2SeqTrainer(..., compute_metrics=compute_metrics,
+                             preprocess_logits_for_metrics=compute_metrics.preprocess_logits)
 
 The adapter only reshapes and decodes (see :mod:`qascore.decoding`); the numbers come from qascore's
 scorer or the ``qa_em_f1`` evaluate module, so they equal ``qascore.compute`` on the decoded strings.
