@@ -159,7 +159,7 @@ class QaEmF1(evaluate.Metric):
         When everything is passed here in a single process, the rows are scored directly
         instead of being written to and read back from Arrow (same numbers, less time).
         """
-        qascore.make_options(self._preset_name(), **options)
+        qascore.make_options(self._preset_name(), **qascore.check_option_names(options))
         if predictions is None and references is None:
             if inputs is not None or no_answer_probabilities is not None:
                 raise ValueError("inputs= and no_answer_probabilities= need predictions= and references= with them.")

@@ -9,7 +9,25 @@
 
 __version__ = "0.1.0"
 
-from qascore.evaluation import QAScorer, compute, make_options, score_columns, signature  # noqa: E402
+from qascore.evaluation import (  # noqa: E402
+    OPTION_NAMES,
+    QAScorer,
+    check_option_names,
+    compute,
+    make_options,
+    score_columns,
+    signature,
+)
 from qascore.presets import PRESETS  # noqa: E402
 
-__all__ = ["__version__", "compute", "signature", "make_options", "score_columns", "QAScorer", "PRESETS"]
+__all__ = [
+    "__version__",
+    "compute",
+    "signature",
+    "make_options",
+    "check_option_names",
+    "OPTION_NAMES",
+    "score_columns",
+    "QAScorer",
+    "PRESETS",
+]

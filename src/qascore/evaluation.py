@@ -13,6 +13,7 @@ calls these, so every interface reports the same numbers.
 
 from __future__ import annotations
 
+import inspect
 import math
 import numbers
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from qascore.normalize import MLQA_LANGUAGES, Normalizer, get_normalizer
 from qascore.presets import Preset, get_preset
 from qascore.scoring import score_examples
 
-__all__ = ["Options", "make_options", "compute", "score_columns", "signature", "QAScorer"]
+__all__ = ["Options", "OPTION_NAMES", "check_option_names", "make_options", "compute", "score_columns", "signature", "QAScorer"]
 
 DEFAULT_NO_ANSWER_THRESHOLD = 1.0
 
@@ -157,6 +158,24 @@ def make_options(
     )
 
 
+#: The keyword options of :func:`make_options` besides the preset.
+OPTION_NAMES = tuple(inspect.signature(make_options).parameters)[1:]
+
+
+def check_option_names(options: Dict[str, object]) -> Dict[str, object]:
+    """Refuse unknown option names with the list of known ones.
+
+    >>> check_option_names({"threshold": 0.5})
+    Traceback (most recent call last):
+    ...
+    TypeError: Unknown option 'threshold'. Options are: language, normalizer, no_answer_threshold, missing, extra, return_per_example, confidence_level, n_resamples, seed, map_abstentions, abstentions.
+    """
+    unknown = [name for name in options if name not in OPTION_NAMES]
+    if unknown:
+        raise TypeError(f"Unknown option {unknown[0]!r}. Options are: {', '.join(OPTION_NAMES)}.")
+    return options
+
+
 def _check_answerable(examples: Examples, preset: Preset) -> None:
     empty = [i for i, answers in enumerate(examples.references) if not answers]
     if empty and not preset.unanswerable:
@@ -255,7 +274,7 @@ def compute(
     >>> compute(["the cat", "dog"], [["a cat"], ["cat"]])
     {'exact_match': 50.0, 'f1': 50.0}
     """
-    checked = make_options(preset, **options)
+    checked = make_options(preset, **check_option_names(options))
     columns = to_columns(predictions, references, inputs=inputs, no_answer_probabilities=no_answer_probabilities)
     return score_columns(columns, checked)
 
@@ -266,7 +285,7 @@ def signature(preset: str = "squad", **options) -> str:
     >>> signature(preset="squad_v2", no_answer_threshold=0.5)
     'preset:squad_v2|norm:squad|rules:v2.0|thresh:0.5|missing:error|extra:error|version:0.1.0'
     """
-    return make_options(preset, **options).signature()
+    return make_options(preset, **check_option_names(options)).signature()
 
 
 class QAScorer:
@@ -282,7 +301,7 @@ class QAScorer:
     """
 
     def __init__(self, preset: str = "squad", **options):
-        self.options = make_options(preset, **options)
+        self.options = make_options(preset, **check_option_names(options))
         self._columns = empty_columns()
 
     def __len__(self) -> int:

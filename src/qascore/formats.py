@@ -188,8 +188,9 @@ def to_columns(
     columns = empty_columns()
     if not predictions and not references:
         return columns
-    records = bool(predictions) and isinstance(predictions[0], dict)
-    if records != (bool(references) and isinstance(references[0], dict)):
+    sides = [isinstance(side[0], dict) for side in (predictions, references) if side]
+    records = sides[0]
+    if records != sides[-1]:
         raise TypeError(
             "predictions and references must use the same layout: both SQuAD records with ids "
             "(paired by id) or both plain lists (paired by position)."

@@ -1,0 +1,85 @@
+"""The demo: score the embedded SQuAD sample with the qa_em_f1 evaluate module.
+
+Run it from the repository root (it loads ``./metrics/qa_em_f1`` with ``evaluate.load``)::
+
+    python -m qascore.demo
+
+The sample is 304 SQuAD v1.1 dev questions with the BERT ensemble's published answers
+(see ``qascore/data/README.md`` for the source and license).
+
+>>> predictions, references = load_sample()
+>>> len(predictions), len(references)
+(304, 304)
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+import qascore
+
+__all__ = ["SAMPLE_DATA", "SAMPLE_PREDICTIONS", "load_sample", "run_demo", "main"]
+
+SAMPLE_DATA = "squad-v1.1-dev-sample.json"
+SAMPLE_PREDICTIONS = "bert-ensemble-sample-predictions.json"
+
+
+def _read(name: str):
+    return json.loads(resources.files("qascore").joinpath("data", name).read_text(encoding="utf-8"))
+
+
+def load_sample() -> Tuple[List[Dict], List[Dict]]:
+    """The embedded sample as evaluate-style prediction and reference records."""
+    answers = _read(SAMPLE_PREDICTIONS)
+    references = [
+        {"id": qa["id"], "answers": {"text": [a["text"] for a in qa["answers"]],
+                                    "answer_start": [a["answer_start"] for a in qa["answers"]]}}
+        for article in _read(SAMPLE_DATA)["data"]
+        for paragraph in article["paragraphs"]
+        for qa in paragraph["qas"]
+    ]
+    predictions = [{"id": id_, "prediction_text": text} for id_, text in answers.items()]
+    return predictions, references
+
+
+def find_metric(start: Path = None) -> Path:
+    """The ``metrics/qa_em_f1`` folder of the repository holding ``start`` (default: the working directory)."""
+    start = Path.cwd() if start is None else Path(start)
+    for folder in (start, *start.parents):
+        candidate = folder / "metrics" / "qa_em_f1"
+        if (candidate / "qa_em_f1.py").is_file():
+            return candidate
+    raise FileNotFoundError(
+        f"No metrics/qa_em_f1 folder found in {start} or above; run the demo from the qascore repository."
+    )
+
+
+def run_demo(metric_path=None) -> Dict[str, object]:
+    """Score the sample through ``evaluate.load(metric_path)`` with a 95% bootstrap interval."""
+    import evaluate
+
+    metric = evaluate.load(str(metric_path or find_metric()))
+    predictions, references = load_sample()
+    options = {"confidence_level": 0.95, "n_resamples": 1000, "seed": 0}
+    results = metric.compute(predictions=predictions, references=references, **options)
+    return {"results": results, "signature": metric.signature(**options), "questions": len(references)}
+
+
+def main() -> int:
+    demo = run_demo()
+    results = demo["results"]
+    print(f"qa_em_f1 on {demo['questions']} SQuAD v1.1 dev questions, BERT ensemble answers (SQuAD, CC BY-SA 4.0)")
+    for key in ("exact_match", "f1"):
+        print(f"  {key:<12} {results[key]:6.2f}   95% CI [{results[key + '_ci_low']:.2f}, {results[key + '_ci_high']:.2f}]")
+    print(f"  signature    {demo['signature']}")
+    direct = qascore.compute(*load_sample())
+    same = all(direct[key] == results[key] for key in direct)
+    print(f"  qascore.compute gives the same numbers: {same}")
+    return 0 if same else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
