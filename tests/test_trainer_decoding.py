@@ -130,3 +130,12 @@ def test_bad_inputs_are_reported():
         gold_answers(["Paris", 3])
     with pytest.raises(TypeError, match="one entry per evaluation example"):
         gold_answers("Paris")
+
+
+def test_a_failed_batch_stream_does_not_leak_into_the_next_evaluation():
+    compute_metrics = QAComputeMetrics(WordTokenizer(), references=GOLD)
+    compute_metrics((GENERATED[:2], LABELS[:2]), compute_result=False)
+    with pytest.raises(ValueError, match="more predictions"):
+        compute_metrics((GENERATED, LABELS), compute_result=False)  # 5 rows for 3 references
+    compute_metrics((GENERATED[:2], LABELS[:2]), compute_result=False)
+    assert compute_metrics((GENERATED[2:], LABELS[2:]), compute_result=True) == EXPECTED

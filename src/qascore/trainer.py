@@ -118,7 +118,7 @@ class QAComputeMetrics:
         self.tokenizer = tokenizer
         if extract_answer is True:
             extract_answer = first_line_answer
-        if extract_answer is not False and not callable(extract_answer):
+        if extract_answer not in (False, None) and not callable(extract_answer):
             raise TypeError(f"extract_answer must be True, False or a function str -> str; got {extract_answer!r}")
         self.extract_answer = extract_answer or None
         self.decoder_only = bool(decoder_only)
@@ -155,7 +155,11 @@ class QAComputeMetrics:
         predictions, labels, inputs = unpack_eval_prediction(eval_pred)
         if compute_result is None:
             self.reset()
-        self._add(predictions, labels, inputs)
+        try:
+            self._add(predictions, labels, inputs)
+        except (TypeError, ValueError):
+            self.reset()  # the next evaluation must not inherit half a batch stream
+            raise
         if compute_result is False:
             return {}
         return self._finish()
@@ -248,6 +252,9 @@ class QAComputeMetrics:
                 f"references= has {len(self.gold)} entries but the evaluation produced {seen} predictions; "
                 "pass the gold answers of exactly the evaluation dataset, in its order"
             )
+        if self.per_example_file is not None and self.ids is not None and len(self.ids) != seen:
+            self.reset()
+            raise ValueError(f"ids= has {len(self.ids)} entries but the evaluation produced {seen} predictions")
         results = self.backend.compute()
         if self.per_example_file is not None:
             write_per_example(
