@@ -16,6 +16,7 @@ normalisation), at every evaluation.
 
 import argparse
 import json
+import re
 from pathlib import Path
 
 import datasets
@@ -69,10 +70,20 @@ def train_tokenizer(records, *, vocab_size):
     )
 
 
-def tokenize(records, tokenizer, *, max_source_length, max_target_length):
+def answer_sentence(record):
+    """The sentence of the context around the first gold answer's start."""
+    context, start = record["context"], record["answers"]["answer_start"][0]
+    begin = max((match.end() for match in re.finditer(r"[.!?]\s", context[:start])), default=0)
+    end = re.search(r"[.!?](\s|$)", context[start + len(record["answers"]["text"][0]) :])
+    stop = len(context) if end is None else start + len(record["answers"]["text"][0]) + end.end()
+    return context[begin:stop].strip()
+
+
+def tokenize(records, tokenizer, *, context, max_source_length, max_target_length):
     """Model inputs "question: ... context: ..." and labels (the first gold answer)."""
+    texts = [r["context"] if context == "paragraph" else answer_sentence(r) for r in records]
     sources = tokenizer(
-        [f"question: {r['question']} context: {r['context']}" for r in records],
+        [f"question: {r['question']} context: {text}" for r, text in zip(records, texts)],
         truncation=True, max_length=max_source_length,
     )
     targets = tokenizer([r["answers"]["text"][0] for r in records], truncation=True, max_length=max_target_length)
@@ -84,7 +95,12 @@ def main():
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="SQuAD v1.1-format JSON file")
     parser.add_argument("--eval-articles", type=int, default=4, help="articles held out for evaluation")
     parser.add_argument("--eval-questions", type=int, default=200)
-    parser.add_argument("--max-steps", type=int, default=1500)
+    parser.add_argument(
+        "--context", choices=["sentence", "paragraph"], default="sentence",
+        help="what the model reads: the sentence holding the answer (learnable in minutes) or the paragraph",
+    )
+    parser.add_argument("--max-steps", type=int, default=2000)
+    parser.add_argument("--learning-rate", type=float, default=5e-3)
     parser.add_argument("--eval-steps", type=int, default=500)
     parser.add_argument("--output-dir", type=Path, default=Path("seq2seq_squad_output"))
     parser.add_argument("--batch-eval-metrics", action="store_true", help="score batch by batch (flat memory)")
@@ -95,9 +111,9 @@ def main():
     train_records, eval_records = load_split(arguments.data, eval_articles=arguments.eval_articles)
     eval_records = eval_records[: arguments.eval_questions]
     tokenizer = train_tokenizer(train_records, vocab_size=8000)
-    lengths = dict(max_source_length=192, max_target_length=24)
-    train_dataset = tokenize(train_records, tokenizer, **lengths)
-    eval_dataset = tokenize(eval_records, tokenizer, **lengths)
+    lengths = dict(max_source_length=96 if arguments.context == "sentence" else 256, max_target_length=24)
+    train_dataset = tokenize(train_records, tokenizer, context=arguments.context, **lengths)
+    eval_dataset = tokenize(eval_records, tokenizer, context=arguments.context, **lengths)
 
     config = transformers.T5Config(
         vocab_size=len(tokenizer), d_model=64, d_kv=16, d_ff=128, num_layers=2, num_decoder_layers=2,
@@ -119,11 +135,11 @@ def main():
             max_steps=arguments.max_steps,
             per_device_train_batch_size=16,
             per_device_eval_batch_size=32,
-            learning_rate=3e-3,
+            learning_rate=arguments.learning_rate,
             warmup_steps=100,
             eval_strategy="steps",
             eval_steps=arguments.eval_steps,
-            logging_steps=arguments.eval_steps,
+            logging_steps=100,
             save_strategy="no",
             predict_with_generate=True,
             include_for_metrics=["inputs"],

@@ -5,9 +5,14 @@ strings the fake vocabulary decodes to.
 """
 
 import inspect
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import helpers_trainer as helpers  # noqa: E402
 
 torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
@@ -139,3 +144,19 @@ def test_a_failed_batch_stream_does_not_leak_into_the_next_evaluation():
         compute_metrics((GENERATED, LABELS), compute_result=False)  # 5 rows for 3 references
     compute_metrics((GENERATED[:2], LABELS[:2]), compute_result=False)
     assert compute_metrics((GENERATED[2:], LABELS[2:]), compute_result=True) == EXPECTED
+
+
+def test_loaded_evaluate_module_gives_the_same_numbers():
+    evaluate = pytest.importorskip("evaluate")
+    module = evaluate.load(str(helpers.METRIC_DIR), "squad_v2")
+    compute_metrics = QAComputeMetrics(WordTokenizer(), metric=module, references=GOLD)
+    result = compute_metrics((GENERATED, LABELS))
+    assert result == {
+        key: float(value)
+        for key, value in qascore.compute(
+            ["denver broncos", "panthers", "carolina panthers"], GOLD, preset="squad_v2"
+        ).items()
+    }
+    assert compute_metrics((GENERATED, LABELS)) == result  # the module was emptied by compute
+    with pytest.raises(ValueError, match="loaded with config 'squad_v2'"):
+        QAComputeMetrics(WordTokenizer(), metric=module, preset="squad")
