@@ -6,12 +6,14 @@ part and a held-out evaluation part, a WordPiece tokenizer is trained on the tra
 Seq2SeqTrainer with predict_with_generate and include_for_metrics=["inputs"], so qascore also
 reports the grounding rate and scores per question type.
 
-    python examples/seq2seq_squad.py                      # about 10 minutes on 2 CPU cores
-    python examples/seq2seq_squad.py --max-steps 200      # a quick smoke run
+    OMP_NUM_THREADS=1 python examples/seq2seq_squad.py                   # a few minutes on 2 CPU cores
+    OMP_NUM_THREADS=1 python examples/seq2seq_squad.py --max-steps 200   # a quick smoke run
 
-The numbers are those of a tiny model trained for minutes from scratch: far below a pretrained T5,
-but computed exactly as the official SQuAD v1.1 script would (all gold answers, official
-normalisation), at every evaluation.
+A tiny T5 trained from scratch for minutes (no pretrained weights can be downloaded here) learns
+the questions it was trained on, not SQuAD: the held-out scores stay near zero while the scores on
+seen questions are not (one run: held-out EM 0.0 / F1 0.38, seen EM 42.5 / F1 49.16; examples/README.md). Both are computed exactly as the official SQuAD v1.1 script would (all
+gold answers, official normalisation), at every evaluation; with a pretrained model the same code
+reports real held-out numbers.
 """
 
 import argparse
@@ -94,14 +96,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="SQuAD v1.1-format JSON file")
     parser.add_argument("--eval-articles", type=int, default=4, help="articles held out for evaluation")
+    parser.add_argument("--train-questions", type=int, default=1000, help="questions of the training articles used")
     parser.add_argument("--eval-questions", type=int, default=200)
     parser.add_argument(
         "--context", choices=["sentence", "paragraph"], default="sentence",
         help="what the model reads: the sentence holding the answer (learnable in minutes) or the paragraph",
     )
-    parser.add_argument("--max-steps", type=int, default=2000)
+    parser.add_argument("--max-steps", type=int, default=3000)
     parser.add_argument("--learning-rate", type=float, default=5e-3)
-    parser.add_argument("--eval-steps", type=int, default=500)
+    parser.add_argument("--eval-steps", type=int, default=1000)
     parser.add_argument("--output-dir", type=Path, default=Path("seq2seq_squad_output"))
     parser.add_argument("--batch-eval-metrics", action="store_true", help="score batch by batch (flat memory)")
     parser.add_argument("--seed", type=int, default=0)
@@ -109,11 +112,14 @@ def main():
 
     transformers.set_seed(arguments.seed)
     train_records, eval_records = load_split(arguments.data, eval_articles=arguments.eval_articles)
+    train_records = train_records[: arguments.train_questions]
     eval_records = eval_records[: arguments.eval_questions]
+    seen_records = train_records[: arguments.eval_questions]
     tokenizer = train_tokenizer(train_records, vocab_size=8000)
     lengths = dict(max_source_length=96 if arguments.context == "sentence" else 256, max_target_length=24)
     train_dataset = tokenize(train_records, tokenizer, context=arguments.context, **lengths)
     eval_dataset = tokenize(eval_records, tokenizer, context=arguments.context, **lengths)
+    seen_dataset = tokenize(seen_records, tokenizer, context=arguments.context, **lengths)
 
     config = transformers.T5Config(
         vocab_size=len(tokenizer), d_model=64, d_kv=16, d_ff=128, num_layers=2, num_decoder_layers=2,
@@ -125,7 +131,7 @@ def main():
 
     compute_metrics = QAComputeMetrics(
         tokenizer,
-        references=[record["answers"] for record in eval_records],  # all gold answers, in eval order
+        references=eval_records,  # SQuAD records in eval order: all gold answers, and ids for per_example.jsonl
         per_example_file=str(arguments.output_dir / "per_example.jsonl"),
     )
     trainer = transformers.Seq2SeqTrainer(
@@ -157,11 +163,14 @@ def main():
         processing_class=tokenizer,
     )
     trainer.train()
-    metrics = trainer.evaluate()
-    print(json.dumps({key: round(value, 2) for key, value in metrics.items()}, indent=2))
-    print(f"train questions: {len(train_records)}, eval questions: {len(eval_records)}; "
-          f"per-example rows in {arguments.output_dir / 'per_example.jsonl'}")
-
+    results = {"held_out": trainer.evaluate()}
+    # The same trainer on questions it was trained on: the adapter needs those questions' gold answers.
+    trainer.compute_metrics = QAComputeMetrics(tokenizer, references=seen_records)
+    results["seen"] = trainer.evaluate(seen_dataset, metric_key_prefix="seen")
+    for name, metrics in results.items():
+        print(name, json.dumps({key: round(value, 2) for key, value in metrics.items()}, indent=2))
+    print(f"trained on {len(train_records)} questions; held-out: {len(eval_records)} questions of other articles; "
+          f"per-example rows of the held-out evaluation in {arguments.output_dir / 'per_example.jsonl'}")
 
 if __name__ == "__main__":
     main()

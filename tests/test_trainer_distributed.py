@@ -65,6 +65,8 @@ def test_two_processes_equal_one(tmp_path, model_dir, batch_eval_metrics):
     assert finished.returncode == 0, finished.stderr[-3000:]
     ranks = [json.loads((tmp_path / f"rank{rank}.json").read_text()) for rank in (0, 1)]
     # eval_loss is Trainer's own mean over gathered batches, repeated question included; not compared
+    rows = [json.loads(line) for line in (tmp_path / "trainer" / "per_example.jsonl").read_text().splitlines()]
+    assert [row["id"] for row in rows] == [record["id"] for record in helpers.squad_records()[:COUNT]]
     for runs in ranks:
         for run, expected in zip(runs, single):
             assert {key: run[key] for key in expected if key != "eval_loss"} == {

@@ -14,7 +14,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def evaluate(model_dir, *, count, batch_eval_metrics, output_dir):
-    """Evaluate twice with generation and inputs; return both metric dicts without timing keys."""
+    """Evaluate twice with generation and inputs; return both metric dicts without timing keys.
+
+    Process 0 also writes ``<output_dir>/per_example.jsonl``.
+    """
     import transformers
 
     import helpers_trainer as helpers
@@ -23,7 +26,9 @@ def evaluate(model_dir, *, count, batch_eval_metrics, output_dir):
     tokenizer = transformers.PreTrainedTokenizerFast.from_pretrained(model_dir)
     model = transformers.T5ForConditionalGeneration.from_pretrained(model_dir)
     records = helpers.squad_records()[:count]
-    compute_metrics = QAComputeMetrics(tokenizer, references=[r["answers"] for r in records])
+    compute_metrics = QAComputeMetrics(
+        tokenizer, references=[dict(r) for r in records], per_example_file=str(Path(output_dir) / "per_example.jsonl")
+    )
     trainer = transformers.Seq2SeqTrainer(
         model=model,
         args=helpers.trainer_arguments(
@@ -38,6 +43,7 @@ def evaluate(model_dir, *, count, batch_eval_metrics, output_dir):
         compute_metrics=compute_metrics,
         preprocess_logits_for_metrics=compute_metrics.preprocess_logits,
     )
+    Path(output_dir).mkdir(parents=True, exist_ok=True)
     runs = [trainer.evaluate() for _ in range(2)]
     return [{k: v for k, v in run.items() if not k.endswith(("runtime", "per_second", "_time"))} for run in runs]
 

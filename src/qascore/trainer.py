@@ -252,9 +252,10 @@ class QAComputeMetrics:
                 f"references= has {len(self.gold)} entries but the evaluation produced {seen} predictions; "
                 "pass the gold answers of exactly the evaluation dataset, in its order"
             )
-        if self.per_example_file is not None and self.ids is not None and len(self.ids) != seen:
+        kept = seen if self.gold is None else min(seen, len(self.gold))  # without distributed padding rows
+        if self.per_example_file is not None and self.ids is not None and len(self.ids) != kept:
             self.reset()
-            raise ValueError(f"ids= has {len(self.ids)} entries but the evaluation produced {seen} predictions")
+            raise ValueError(f"ids= has {len(self.ids)} entries but the evaluation produced {kept} predictions")
         results = self.backend.compute()
         if self.per_example_file is not None:
             write_per_example(
