@@ -201,14 +201,14 @@ def trained_t5():
 EXTRACTIVE_MAX_LENGTH, EXTRACTIVE_STRIDE = 96, 32
 
 
-def extractive_dataset(records):
+def extractive_dataset(records, tokenizer=None):
     """Features of ``records`` (several per context) as a datasets.Dataset, via qascore's prepare_features."""
     import datasets
 
     from qascore.extractive_features import prepare_features
 
     features = prepare_features(
-        qa_tokenizer(), records, max_length=EXTRACTIVE_MAX_LENGTH, stride=EXTRACTIVE_STRIDE
+        tokenizer or qa_tokenizer(), records, max_length=EXTRACTIVE_MAX_LENGTH, stride=EXTRACTIVE_STRIDE
     )
     return datasets.Dataset.from_dict(features)
 

@@ -1,9 +1,10 @@
 """Two processes (torchrun, CPU, gloo) report the same metrics as one, on every rank.
 
-7 questions with 2 processes x batch 2 leave the last step uneven: the sampler repeats a question to
-fill it and Seq2SeqTrainer gathers the repeat; with references= the adapter drops it. In
-batch_eval_metrics mode each process only has its own input batch, which the adapter gathers.
-The reference numbers come from the same evaluation run in this (single) process.
+7 questions with 2 processes x batch 2 leave the last step uneven: the sampler repeats a question
+(or feature) to fill it. Seq2SeqTrainer gathers the repeat and the adapter drops it (it knows the
+count from references=); Trainer drops repeated extractive features itself. In batch_eval_metrics
+mode each process only has its own input batch, which the adapter gathers. The reference numbers
+come from the same evaluation run in this (single) process.
 """
 
 import json
@@ -35,25 +36,31 @@ def free_port():
 
 
 @pytest.fixture(scope="module")
-def model_dir(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("t5")
+def model_dirs(tmp_path_factory):
+    directories = {}
     with helpers.one_torch_thread():
-        helpers.trained_t5().save_pretrained(directory)
-    helpers.qa_tokenizer().save_pretrained(directory)
-    return directory
+        for kind, model in (("seq2seq", helpers.trained_t5()), ("extractive", helpers.trained_bert_qa())):
+            directories[kind] = tmp_path_factory.mktemp(kind)
+            model.save_pretrained(directories[kind])
+            helpers.qa_tokenizer().save_pretrained(directories[kind])
+    return directories
 
 
 @pytest.mark.skipif(not TORCHRUN.exists(), reason="torchrun is not installed next to this Python")
+@pytest.mark.parametrize("kind", ["seq2seq", "extractive"])
 @pytest.mark.parametrize("batch_eval_metrics", [False, True])
-def test_two_processes_equal_one(tmp_path, model_dir, batch_eval_metrics):
+def test_two_processes_equal_one(tmp_path, model_dirs, kind, batch_eval_metrics):
     with helpers.one_torch_thread():
         single = script.evaluate(
-            model_dir, count=COUNT, batch_eval_metrics=batch_eval_metrics, output_dir=tmp_path / "single"
+            model_dirs[kind], kind=kind, count=COUNT, batch_eval_metrics=batch_eval_metrics,
+            output_dir=tmp_path / "single",
         )
-    assert single[0]["eval_f1"] > 0 and "eval_grounding_rate" in single[0]
+    assert single[0]["eval_f1"] > 0
+    assert ("eval_grounding_rate" in single[0]) == (kind == "seq2seq")  # seq2seq runs include the inputs
     command = [
         str(TORCHRUN), "--nproc_per_node=2", "--master_addr=127.0.0.1", f"--master_port={free_port()}",
-        str(Path(script.__file__)), "--model-dir", str(model_dir), "--out", str(tmp_path), "--count", str(COUNT),
+        str(Path(script.__file__)), "--model-dir", str(model_dirs[kind]), "--out", str(tmp_path),
+        "--kind", kind, "--count", str(COUNT),
     ] + (["--batch-eval-metrics"] if batch_eval_metrics else [])
     package_root = str(Path(qascore.__file__).resolve().parents[1])
     environment = {
@@ -64,9 +71,9 @@ def test_two_processes_equal_one(tmp_path, model_dir, batch_eval_metrics):
     finished = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=300)
     assert finished.returncode == 0, finished.stderr[-3000:]
     ranks = [json.loads((tmp_path / f"rank{rank}.json").read_text()) for rank in (0, 1)]
-    # eval_loss is Trainer's own mean over gathered batches, repeated question included; not compared
     rows = [json.loads(line) for line in (tmp_path / "trainer" / "per_example.jsonl").read_text().splitlines()]
     assert [row["id"] for row in rows] == [record["id"] for record in helpers.squad_records()[:COUNT]]
+    # eval_loss is Trainer's own mean over gathered batches (Seq2SeqTrainer counts the repeat); not compared
     for runs in ranks:
         for run, expected in zip(runs, single):
             assert {key: run[key] for key in expected if key != "eval_loss"} == {
