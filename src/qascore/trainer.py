@@ -109,7 +109,9 @@ class QAComputeMetrics:
         **metric_options,
     ):
         if not hasattr(tokenizer, "batch_decode"):
-            raise TypeError(f"tokenizer must have batch_decode (a transformers tokenizer); got {type(tokenizer).__name__}")
+            raise TypeError(
+                f"tokenizer must have batch_decode (a transformers tokenizer); got {type(tokenizer).__name__}"
+            )
         pad = getattr(tokenizer, "pad_token_id", None)
         self.pad_token_id = pad if pad is not None else getattr(tokenizer, "eos_token_id", None)
         if self.pad_token_id is None:
@@ -133,7 +135,7 @@ class QAComputeMetrics:
 
     @classmethod
     def for_extractive(cls, *, examples, features, **options):
-        """The extractive adapter (start/end logits); see :class:`qascore.trainer_extractive.ExtractiveQAComputeMetrics`."""
+        """The adapter for start/end-logit models: :class:`qascore.trainer_extractive.ExtractiveQAComputeMetrics`."""
         from qascore.trainer_extractive import ExtractiveQAComputeMetrics
 
         return ExtractiveQAComputeMetrics(examples=examples, features=features, **options)
