@@ -2,7 +2,6 @@
 
 import doctest
 import multiprocessing
-import os
 
 import evaluate
 import pytest

@@ -1,6 +1,5 @@
 """Hypothesis properties: bounds, batching, order and interface agreement."""
 
-import random
 
 import evaluate
 import pytest

@@ -17,7 +17,7 @@ _MAX_CELLS = 4_000_000  # resamples x examples drawn at once, to bound memory
 
 
 def resample_means(scores: Sequence[float], *, n_resamples: int, seed: int) -> np.ndarray:
-    """Means (x100) of ``n_resamples`` bootstrap resamples of ``scores``, drawn in chunks."""
+    """Means of ``n_resamples`` bootstrap resamples (with replacement) of ``scores``, drawn in chunks."""
     values = np.asarray(scores, dtype=np.float64)
     size = len(values)
     rng = np.random.default_rng(seed)
@@ -27,14 +27,14 @@ def resample_means(scores: Sequence[float], *, n_resamples: int, seed: int) -> n
         stop = min(start + chunk, n_resamples)
         indices = rng.integers(0, size, size=(stop - start, size))
         means[start:stop] = values[indices].mean(axis=1)
-    return 100.0 * means
+    return means
 
 
 def confidence_interval(
     scores: Sequence[float], *, confidence_level: float, n_resamples: int, seed: int
 ) -> Tuple[float, float]:
     """Percentile bootstrap interval (0-100) for the mean of per-example ``scores``."""
-    means = resample_means(scores, n_resamples=n_resamples, seed=seed)
+    means = 100.0 * resample_means(scores, n_resamples=n_resamples, seed=seed)
     tail = (1.0 - confidence_level) / 2.0
     low, high = np.quantile(means, [tail, 1.0 - tail])
     return float(low), float(high)

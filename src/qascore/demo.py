@@ -14,12 +14,12 @@ The sample is 304 SQuAD v1.1 dev questions with the BERT ensemble's published an
 
 from __future__ import annotations
 
-import json
 from importlib import resources
 from pathlib import Path
 from typing import Dict, List, Tuple
 
 import qascore
+from qascore.io import load_predictions, load_references
 
 __all__ = ["SAMPLE_DATA", "SAMPLE_PREDICTIONS", "load_sample", "run_demo", "main"]
 
@@ -27,22 +27,13 @@ SAMPLE_DATA = "squad-v1.1-dev-sample.json"
 SAMPLE_PREDICTIONS = "bert-ensemble-sample-predictions.json"
 
 
-def _read(name: str):
-    return json.loads(resources.files("qascore").joinpath("data", name).read_text(encoding="utf-8"))
-
-
 def load_sample() -> Tuple[List[Dict], List[Dict]]:
     """The embedded sample as evaluate-style prediction and reference records."""
-    answers = _read(SAMPLE_PREDICTIONS)
-    references = [
-        {"id": qa["id"], "answers": {"text": [a["text"] for a in qa["answers"]],
-                                    "answer_start": [a["answer_start"] for a in qa["answers"]]}}
-        for article in _read(SAMPLE_DATA)["data"]
-        for paragraph in article["paragraphs"]
-        for qa in paragraph["qas"]
-    ]
-    predictions = [{"id": id_, "prediction_text": text} for id_, text in answers.items()]
-    return predictions, references
+    data = resources.files("qascore").joinpath("data")
+    with resources.as_file(data / SAMPLE_DATA) as gold, resources.as_file(data / SAMPLE_PREDICTIONS) as answers:
+        references = load_references(gold)
+        predictions = load_predictions(answers)
+    return [{"id": id_, "prediction_text": text} for id_, text in predictions.items()], references
 
 
 def find_metric(start: Path = None) -> Path:

@@ -1,0 +1,255 @@
+"""The ``qascore`` command line: score prediction files, compare two systems, publish the Space.
+
+Subcommands (``qascore COMMAND --help`` for the options)::
+
+    qascore score DATA PREDICTIONS [--preset squad_v2] [--na-prob-file F] [--json] ...
+    qascore compare A.json B.json --data DATA [--preset squad]
+    qascore space push metrics/qa_em_f1 --repo-id USER/qa_em_f1 [--dry-run DIR]
+    qascore demo
+
+``score`` follows the official scripts: a question without a prediction scores 0 and
+predictions for unknown ids are ignored (both are counted and reported; ``--strict`` makes
+them errors). Results go to the terminal as a table, or as JSON with ``--json`` or when the
+output is piped; the reproducibility signature is printed with them.
+
+>>> import json, tempfile, pathlib, contextlib, io
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (folder / "gold.jsonl").write_text('{"id": "q1", "answers": ["Denver Broncos"]}\\n'
+...                                       '{"id": "q2", "answers": ["Santa Clara"]}\\n')
+>>> _ = (folder / "preds.json").write_text(json.dumps({"q1": "the Broncos", "q2": "Santa Clara"}))
+>>> out = io.StringIO()
+>>> with contextlib.redirect_stdout(out):
+...     status = main(["score", str(folder / "gold.jsonl"), str(folder / "preds.json"), "--json"])
+>>> status
+0
+>>> json.loads(out.getvalue())["results"]
+{'exact_match': 50.0, 'f1': 83.33333333333333}
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Sequence
+
+import qascore
+
+from .file_scoring import compare_files, raw_scores, score_files, summary_counts
+
+__all__ = ["main", "build_parser"]
+
+_EXIT_USAGE = 2
+
+
+# ---------------------------------------------------------------- output
+
+
+def _format_value(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.4f}"
+    return str(value)
+
+
+def _table(rows: list[tuple[str, str]], *, header: tuple[str, str]) -> str:
+    width = max(len(name) for name, _ in [header, *rows])
+    value_width = max(len(value) for _, value in [header, *rows])
+    lines = [f"{header[0]:<{width}}  {header[1]:>{value_width}}", f"{'-' * width}  {'-' * value_width}"]
+    lines += [f"{name:<{width}}  {value:>{value_width}}" for name, value in rows]
+    return "\n".join(lines)
+
+
+def _wants_json(args) -> bool:
+    return args.json or not sys.stdout.isatty()
+
+
+def _report_coverage(counts: dict, predictions_path) -> None:
+    if counts["missing"]:
+        print(
+            f"qascore: {counts['missing']} of {counts['questions']} questions have no prediction in "
+            f"{predictions_path}; they score 0 (as the official scripts do; --strict makes this an error)",
+            file=sys.stderr,
+        )
+    if counts["extra"]:
+        print(
+            f"qascore: ignored {counts['extra']} predictions whose ids are not in the data",
+            file=sys.stderr,
+        )
+
+
+def _write_per_example(path: Path, scored: dict) -> None:
+    per_example = scored["results"]["per_example"]
+    scores = [key for key in per_example if key != "id"]
+    no_answer = scored["no_answer"]
+    with path.open("w", encoding="utf-8") as handle:
+        for index, question_id in enumerate(per_example["id"]):
+            row = {"id": question_id, "prediction": scored["predictions"].get(question_id)}
+            row.update({key: per_example[key][index] for key in scores})
+            if no_answer is not None:
+                row["no_answer_probability"] = no_answer.get(question_id)
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _write_plots(directory: Path, scored: dict) -> list[Path]:
+    from .plots import write_plots
+
+    return write_plots(directory, scored_f1=scored["results"]["per_example"]["f1"], **raw_scores(scored))
+
+
+# ---------------------------------------------------------------- subcommands
+
+
+def _run_score(args) -> int:
+    scored = score_files(
+        args.data,
+        args.predictions,
+        preset=args.preset,
+        language=args.language,
+        no_answer_file=args.na_prob_file,
+        no_answer_threshold=args.na_prob_thresh,
+        split=args.split,
+        strict=args.strict,
+        per_example=bool(args.per_example or args.plots),
+        progress=sys.stderr.isatty(),
+    )
+    results = {key: value for key, value in scored["results"].items() if key != "per_example"}
+    _report_coverage(scored["counts"], args.predictions)
+    if args.out_file:
+        Path(args.out_file).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    if args.per_example:
+        _write_per_example(Path(args.per_example), scored)
+    plots = _write_plots(Path(args.plots), scored) if args.plots else []
+    if _wants_json(args):
+        payload = {"results": results, "signature": scored["signature"], "counts": summary_counts(scored["counts"])}
+        if plots:
+            payload["plots"] = [str(path) for path in plots]
+        print(json.dumps(payload, indent=2))
+        return 0
+    counts = scored["counts"]
+    print(f"{args.preset} on {args.data}: {counts['predicted']} of {counts['questions']} questions predicted")
+    print(_table([(name, _format_value(value)) for name, value in results.items()], header=("metric", "value")))
+    for path in plots:
+        print(f"plot: {path}")
+    print(f"signature: {scored['signature']}")
+    return 0
+
+
+def _run_compare(args) -> int:
+    compared = compare_files(
+        args.a,
+        args.b,
+        data=args.data,
+        preset=args.preset,
+        language=args.language,
+        split=args.split,
+        n_resamples=args.n_resamples,
+        confidence_level=args.confidence_level,
+        seed=args.seed,
+    )
+    if _wants_json(args):
+        print(json.dumps(compared, indent=2))
+        return 0
+    level = f"{100 * args.confidence_level:g}% CI"
+    rows = []
+    for name, stats in compared["comparison"].items():
+        rows.append(
+            f"{name:<12} {stats['a']:>9.4f} {stats['b']:>9.4f} {stats['difference']:>+9.4f}  "
+            f"[{stats['ci_low']:+.4f}, {stats['ci_high']:+.4f}]  p={stats['p_value']:.4f}"
+        )
+    print(f"A = {args.a}\nB = {args.b}\npaired bootstrap, {args.n_resamples} resamples, seed {args.seed}")
+    print(f"{'metric':<12} {'A':>9} {'B':>9} {'B - A':>9}  {level}")
+    print("\n".join(rows))
+    print(f"signature: {compared['signature']}")
+    return 0
+
+
+def _run_space_push(args) -> int:
+    from .space import check_repo_id, push_space, stage_space_folder
+
+    check_repo_id(args.repo_id, args.folder)
+    if args.dry_run:
+        folder = stage_space_folder(args.folder, args.dry_run)
+        print(f"wrote the Space folder that would be pushed to {args.repo_id}: {folder}")
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                print(f"  {path.relative_to(folder)}")
+        return 0
+    url = push_space(args.folder, repo_id=args.repo_id, private=args.private)
+    print(f"pushed {args.folder} to Space {args.repo_id}: {url}")
+    return 0
+
+
+def _run_demo(args) -> int:
+    from .demo import main as demo_main
+
+    return demo_main()
+
+
+# ---------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``qascore`` command."""
+    parser = argparse.ArgumentParser(
+        prog="qascore", description="SQuAD-style exact match and F1, exact to the official scorers."
+    )
+    parser.add_argument("--version", action="version", version=f"qascore {qascore.__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    score = commands.add_parser("score", help="score a predictions file against a data file")
+    score.add_argument("data", help="SQuAD-format JSON, JSON Lines of {id, answers}, or a saved datasets directory")
+    score.add_argument("predictions", help="official {id: text} JSON, or JSON Lines of {id, prediction_text}")
+    _add_scoring_options(score)
+    score.add_argument("--na-prob-file", help="squad_v2: {id: no-answer score} JSON (probabilities or logits)")
+    score.add_argument(
+        "--na-prob-thresh", type=float, help="squad_v2: abstain when the no-answer score is above this (default 1.0)"
+    )
+    score.add_argument("--out-file", help="write the results as JSON here (like the official --out-file)")
+    score.add_argument("--plots", metavar="DIR", help="write PR curves and score histograms (PNG) here")
+    score.add_argument("--per-example", metavar="FILE", help="write per-question scores here as JSON Lines")
+    score.add_argument("--strict", action="store_true", help="fail on missing or unknown prediction ids")
+    score.add_argument("--json", action="store_true", help="print JSON (the default when output is piped)")
+    score.set_defaults(handler=_run_score)
+
+    compare = commands.add_parser("compare", help="paired bootstrap of two systems on the same data")
+    compare.add_argument("a", help="predictions of system A")
+    compare.add_argument("b", help="predictions of system B")
+    compare.add_argument("--data", required=True, help="the gold data file both systems answered")
+    _add_scoring_options(compare)
+    compare.add_argument("--n-resamples", type=int, default=1000, help="bootstrap resamples (default 1000)")
+    compare.add_argument("--confidence-level", type=float, default=0.95, help="interval level (default 0.95)")
+    compare.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    compare.add_argument("--json", action="store_true", help="print JSON (the default when output is piped)")
+    compare.set_defaults(handler=_run_compare)
+
+    space = commands.add_parser("space", help="publish a metric folder as a Hugging Face Space")
+    space_commands = space.add_subparsers(dest="space_command", required=True, metavar="ACTION")
+    push = space_commands.add_parser("push", help="create the Space (gradio SDK) and upload the folder")
+    push.add_argument("folder", help="the metric folder, e.g. metrics/qa_em_f1")
+    push.add_argument("--repo-id", required=True, help="USER/NAME of the Space")
+    push.add_argument("--private", action="store_true", default=None, help="create the Space private")
+    push.add_argument("--dry-run", metavar="DIR", help="write the exact folder that would be pushed, push nothing")
+    push.set_defaults(handler=_run_space_push)
+
+    demo = commands.add_parser(
+        "demo", help="score the embedded SQuAD sample through the evaluate module (run from the repository)"
+    )
+    demo.set_defaults(handler=_run_demo)
+    return parser
+
+
+def _add_scoring_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--preset", default="squad", choices=sorted(qascore.PRESETS), help="scoring rules (default squad)")
+    parser.add_argument("--language", help="mlqa: the language (en es hi vi de ar zh)")
+    parser.add_argument("--split", help="the split of a saved DatasetDict (default: its only one, or validation)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``qascore`` command; returns the exit status (2 for bad input, with a message)."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except (ValueError, TypeError, OSError, ImportError) as error:
+        print(f"qascore {args.command}: error: {error}", file=sys.stderr)
+        return _EXIT_USAGE

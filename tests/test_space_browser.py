@@ -1,0 +1,107 @@
+"""The metric Space in a real browser: headless Chromium renders app.py and computes a score.
+
+Chromium (Debian's ``chromium`` package; CI installs it) is driven with the DevTools
+protocol over ``--remote-debugging-pipe``: the test types into the text boxes, clicks
+"Score" with real mouse events and reads the table, which must show qascore.compute's numbers.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import qascore
+from helpers_space import SHARED_DATA, ChromiumPage, chromium_binary, expected_cases, running_space_app
+
+BINARY = chromium_binary()
+pytestmark = pytest.mark.skipif(
+    BINARY is None, reason="headless Chromium is not installed (apt-get install -y chromium)"
+)
+
+PREDICTIONS = ["Denver Broncos", "Santa Clara", "the 1990s"]
+GOLD = ["Denver Broncos", "Santa Clara, California", "1990"]
+SCORES_TEXT = "document.querySelector('#scores') ? document.querySelector('#scores').innerText : ''"
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    with running_space_app() as url:
+        browser = ChromiumPage(BINARY, str(tmp_path_factory.mktemp("chromium-profile")))
+        try:
+            browser.send("Page.navigate", url=url)
+            yield browser
+        finally:
+            browser.close()
+
+
+def table_rows(text: str) -> dict:
+    """The scores table's innerText ("metric value" header, then name/value lines) as a dict."""
+    cells = [cell.strip() for cell in text.splitlines() if cell.strip()]
+    start = cells.index("value") + 1
+    return dict(zip(cells[start::2], cells[start + 1 :: 2]))
+
+
+def test_page_renders_the_widget(page, tmp_path):
+    page.wait_for("document.querySelector('#score') !== null")
+    assert page.evaluate("document.title") == "qa_em_f1"
+    text = page.evaluate("document.body.innerText")
+    for label in ("exact match and F1 for question answering", "Preset", "Paste", "Upload files", "Score"):
+        assert label in text
+    assert page.evaluate("document.querySelector('#language') === null || document.querySelector('#language').offsetParent === null")
+    screenshot = page.screenshot(tmp_path / "space.png")
+    assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def choose_preset(page, name: str) -> None:
+    """Open the preset dropdown and click the option ``name``, as a user would."""
+    page.click("#preset input")
+    page.wait_for("document.querySelectorAll('[role=option]').length > 0")
+    # The selected option carries a check mark: compare the last line of each option's text.
+    options = page.evaluate("[...document.querySelectorAll('[role=option]')].map(e => e.innerText.trim().split('\\n').pop())")
+    page.click(f"[role=option]:nth-of-type({options.index(name) + 1})")
+    page.wait_for(f"document.querySelector('#preset input').value === {name!r}")
+
+
+def test_choosing_mlqa_shows_the_language_choice(page):
+    page.wait_for("document.querySelector('#score') !== null")
+    language_visible = "document.querySelector('#language') !== null && document.querySelector('#language').offsetParent !== null"
+    choose_preset(page, "mlqa")
+    page.wait_for(language_visible)
+    choose_preset(page, "squad")
+    page.wait_for(f"!({language_visible})")
+
+
+def test_upload_official_squad_v2_files_shows_official_figures_and_pr_curves(page):
+    # The XLNet run with its null odds at the official default threshold 1.0 (expected.json).
+    case = next(c for c in expected_cases() if c.get("no_answer_threshold") == 1.0)
+    page.wait_for("document.querySelector('#score') !== null")
+    choose_preset(page, "squad_v2")
+    page.evaluate("[...document.querySelectorAll('[role=tab]')].find(e => e.innerText.trim() === 'Upload files').id = 'upload-tab'")
+    page.click("#upload-tab")
+    page.wait_for("document.querySelector('#no-answer-file input[type=file]') !== null")
+    root = page.send("DOM.getDocument")["root"]["nodeId"]
+    for selector, name in (("#data-file", "data"), ("#predictions-file", "predictions"), ("#no-answer-file", "no_answer_probability")):
+        node = page.send("DOM.querySelector", nodeId=root, selector=f"{selector} input[type=file]")["nodeId"]
+        page.send("DOM.setFileInputFiles", nodeId=node, files=[str(SHARED_DATA / case[name])])
+    page.wait_for("[...document.querySelectorAll('#data-file, #predictions-file, #no-answer-file')].every(e => e.innerText.includes('.json'))")
+    page.click("#score-files")
+    page.wait_for("document.querySelector('#curve img') !== null", timeout=60)
+
+    rows = table_rows(page.evaluate(SCORES_TEXT))
+    assert rows == {name: f"{round(value, 4):g}" for name, value in case["expected"].items()}
+    assert page.evaluate("document.querySelector('#curve img').naturalWidth") >= 1000  # three curves side by side
+
+
+def test_typing_answers_and_clicking_score_shows_qascore_numbers(page):
+    page.wait_for("document.querySelector('#score') !== null")
+    choose_preset(page, "squad")  # the page is shared: undo what other tests chose
+    page.evaluate("[...document.querySelectorAll('[role=tab]')].find(e => e.innerText.trim() === 'Paste').id = 'paste-tab'")
+    page.click("#paste-tab")
+    page.wait_for("document.querySelector('#predictions textarea') !== null")
+    # One answer per line, as a user would paste them.
+    page.replace_text("#predictions textarea", "\n".join(PREDICTIONS) + "\n")
+    page.replace_text("#references textarea", "\n".join(GOLD) + "\n")
+    page.click("#score")
+    rows = table_rows(page.wait_for(f"(() => {{ const t = {SCORES_TEXT}; return t.includes('exact_match') ? t : null; }})()"))
+    expected = qascore.compute(PREDICTIONS, [[gold] for gold in GOLD])
+    assert rows == {name: f"{round(value, 4):g}" for name, value in expected.items()}
+    assert "preset:squad|" in page.evaluate("document.body.innerText")
