@@ -117,11 +117,15 @@ def seq2seq_prompt(record):
     return f"question: {record['question']} context: {answer_window(record)}"
 
 
-def seq2seq_dataset(records):
-    """A datasets.Dataset of input_ids/attention_mask and labels (first gold answer + [EOS])."""
+def seq2seq_dataset(records, tokenizer=None):
+    """A datasets.Dataset of input_ids/attention_mask and labels (first gold answer + [EOS]).
+
+    ``tokenizer`` defaults to :func:`qa_tokenizer`; another process must pass the saved one, because
+    WordPiece training is not deterministic across processes.
+    """
     import datasets
 
-    tokenizer = qa_tokenizer()
+    tokenizer = tokenizer or qa_tokenizer()
     encoded = tokenizer([seq2seq_prompt(record) for record in records], truncation=True, max_length=48)
     targets = tokenizer([record["answers"]["text"][0] for record in records], truncation=True, max_length=12)
     return datasets.Dataset.from_dict(
@@ -197,14 +201,14 @@ def trained_t5():
 EXTRACTIVE_MAX_LENGTH, EXTRACTIVE_STRIDE = 96, 32
 
 
-def extractive_dataset(records):
+def extractive_dataset(records, tokenizer=None):
     """Features of ``records`` (several per context) as a datasets.Dataset, via qascore's prepare_features."""
     import datasets
 
     from qascore.extractive_features import prepare_features
 
     features = prepare_features(
-        qa_tokenizer(), records, max_length=EXTRACTIVE_MAX_LENGTH, stride=EXTRACTIVE_STRIDE
+        tokenizer or qa_tokenizer(), records, max_length=EXTRACTIVE_MAX_LENGTH, stride=EXTRACTIVE_STRIDE
     )
     return datasets.Dataset.from_dict(features)
 

@@ -156,3 +156,23 @@ def test_span_picker_rules():
     with pytest.raises(ValueError, match="features= has 2 features but logits came for 1"):
         picker.add([feature_a[0]], [feature_a[1]])
         picker.finish()
+
+
+def test_prepare_features_labels_point_at_the_answer():
+    """Windows holding the first gold answer label the tokens that cover it; the others point at [CLS]."""
+    dataset = helpers.extractive_dataset(V1_RECORDS)
+    by_id = {record["id"]: record for record in V1_RECORDS}
+    inside = 0
+    for feature in dataset:
+        record = by_id[feature["example_id"]]
+        start, end = feature["start_positions"], feature["end_positions"]
+        if start == 0:
+            assert end == 0 and feature["input_ids"][0] == helpers.CLS_ID
+            continue
+        offsets = feature["offset_mapping"]
+        answer_start = record["answers"]["answer_start"][0]
+        answer_end = answer_start + len(record["answers"]["text"][0])
+        assert offsets[start][0] <= answer_start < offsets[start][1]  # first token covers the answer's start
+        assert offsets[end][0] < answer_end <= offsets[end][1]  # last token covers its end
+        inside += 1
+    assert inside >= len(V1_RECORDS)  # every answer lies in at least one window

@@ -12,9 +12,9 @@ Two Trainer behaviours break the usual recipe, and the features made here avoid 
 
 Offsets outside the context are ``None``, which the span search reads as "not answerable here".
 
->>> from qascore.extractive_features import prepare_features    # doctest: +SKIP
->>> features = prepare_features(tokenizer, examples, max_length=384, stride=128)  # doctest: +SKIP
->>> eval_dataset = datasets.Dataset.from_dict(features)           # doctest: +SKIP
+Usage (tests/test_trainer_extractive.py runs it with a real Trainer)::
+
+    features = datasets.Dataset.from_dict(prepare_features(tokenizer, examples, max_length=384, stride=128))
 """
 
 LABEL_COLUMNS = ("start_positions", "end_positions")

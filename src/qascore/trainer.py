@@ -1,9 +1,11 @@
 """``compute_metrics`` for ``transformers.Trainer`` / ``Seq2SeqTrainer``: SQuAD EM/F1 at every evaluation.
 
->>> from qascore.trainer import QAComputeMetrics                     # doctest: +SKIP
->>> compute_metrics = QAComputeMetrics(tokenizer, references=eval_examples["answers"])  # doctest: +SKIP
->>> trainer = Seq2SeqTrainer(..., compute_metrics=compute_metrics,     # doctest: +SKIP
-...                          preprocess_logits_for_metrics=compute_metrics.preprocess_logits)
+Usage (a runnable version is examples/seq2seq_squad.py)::
+
+    from qascore.trainer import QAComputeMetrics
+    compute_metrics = QAComputeMetrics(tokenizer, references=eval_examples["answers"])
+    trainer = Seq2SeqTrainer(..., compute_metrics=compute_metrics,
+                             preprocess_logits_for_metrics=compute_metrics.preprocess_logits)
 
 The adapter only reshapes and decodes (see :mod:`qascore.decoding`); the numbers come from qascore's
 scorer or the ``qa_em_f1`` evaluate module, so they equal ``qascore.compute`` on the decoded strings.
@@ -107,7 +109,9 @@ class QAComputeMetrics:
         **metric_options,
     ):
         if not hasattr(tokenizer, "batch_decode"):
-            raise TypeError(f"tokenizer must have batch_decode (a transformers tokenizer); got {type(tokenizer).__name__}")
+            raise TypeError(
+                f"tokenizer must have batch_decode (a transformers tokenizer); got {type(tokenizer).__name__}"
+            )
         pad = getattr(tokenizer, "pad_token_id", None)
         self.pad_token_id = pad if pad is not None else getattr(tokenizer, "eos_token_id", None)
         if self.pad_token_id is None:
@@ -116,7 +120,7 @@ class QAComputeMetrics:
         self.tokenizer = tokenizer
         if extract_answer is True:
             extract_answer = first_line_answer
-        if extract_answer is not False and not callable(extract_answer):
+        if extract_answer not in (False, None) and not callable(extract_answer):
             raise TypeError(f"extract_answer must be True, False or a function str -> str; got {extract_answer!r}")
         self.extract_answer = extract_answer or None
         self.decoder_only = bool(decoder_only)
@@ -131,7 +135,7 @@ class QAComputeMetrics:
 
     @classmethod
     def for_extractive(cls, *, examples, features, **options):
-        """The extractive adapter (start/end logits); see :class:`qascore.trainer_extractive.ExtractiveQAComputeMetrics`."""
+        """The adapter for start/end-logit models: :class:`qascore.trainer_extractive.ExtractiveQAComputeMetrics`."""
         from qascore.trainer_extractive import ExtractiveQAComputeMetrics
 
         return ExtractiveQAComputeMetrics(examples=examples, features=features, **options)
@@ -153,7 +157,11 @@ class QAComputeMetrics:
         predictions, labels, inputs = unpack_eval_prediction(eval_pred)
         if compute_result is None:
             self.reset()
-        self._add(predictions, labels, inputs)
+        try:
+            self._add(predictions, labels, inputs)
+        except (TypeError, ValueError):
+            self.reset()  # the next evaluation must not inherit half a batch stream
+            raise
         if compute_result is False:
             return {}
         return self._finish()
@@ -246,6 +254,10 @@ class QAComputeMetrics:
                 f"references= has {len(self.gold)} entries but the evaluation produced {seen} predictions; "
                 "pass the gold answers of exactly the evaluation dataset, in its order"
             )
+        kept = seen if self.gold is None else min(seen, len(self.gold))  # without distributed padding rows
+        if self.per_example_file is not None and self.ids is not None and len(self.ids) != kept:
+            self.reset()
+            raise ValueError(f"ids= has {len(self.ids)} entries but the evaluation produced {kept} predictions")
         results = self.backend.compute()
         if self.per_example_file is not None:
             write_per_example(

@@ -109,18 +109,11 @@ class ExtractiveQAComputeMetrics:
         predictions, _, _ = unpack_eval_prediction(eval_pred)
         if compute_result is None:
             self.reset()
-        for batch in split_batches(predictions):
-            if not isinstance(batch, (tuple, list)) or len(batch) < 2:
-                raise TypeError(
-                    "extractive predictions must be (start_logits, end_logits); use QAComputeMetrics for "
-                    "generative models"
-                )
-            start_rows, end_rows = to_numpy(batch[0]), to_numpy(batch[1])
-            room = len(self.picker.feature_offsets) - self.picker.features_seen
-            if len(start_rows) > room and world_size() > 1:
-                # the distributed sampler's repeated features, after all real ones
-                start_rows, end_rows = start_rows[:room], end_rows[:room]
-            self.picker.add(start_rows, end_rows)
+        try:
+            self._add(predictions)
+        except (TypeError, ValueError):
+            self.reset()  # the next evaluation must not inherit half a batch stream
+            raise
         if compute_result is False:
             return {}
         answers, probabilities = self.picker.finish()
@@ -138,6 +131,21 @@ class ExtractiveQAComputeMetrics:
                 exact_key=self.backend.preset.exact_key,
             )
         return flat_floats(results)
+
+    def _add(self, predictions):
+        """Feed the start/end logits of the next features to the span picker."""
+        for batch in split_batches(predictions):
+            if not isinstance(batch, (tuple, list)) or len(batch) < 2:
+                raise TypeError(
+                    "extractive predictions must be (start_logits, end_logits); use QAComputeMetrics for "
+                    "generative models"
+                )
+            start_rows, end_rows = to_numpy(batch[0]), to_numpy(batch[1])
+            room = len(self.picker.feature_offsets) - self.picker.features_seen
+            if len(start_rows) > room and world_size() > 1:
+                # the distributed sampler's repeated features, after all real ones
+                start_rows, end_rows = start_rows[:room], end_rows[:room]
+            self.picker.add(start_rows, end_rows)
 
     def reset(self):
         """Forget logits added since the last score."""
