@@ -30,4 +30,20 @@ __all__ = [
     "score_columns",
     "QAScorer",
     "PRESETS",
+    "QAComputeMetrics",
+    "ExtractiveQAComputeMetrics",
 ]
+
+# The Trainer adapters are imported on first use, so ``import qascore`` stays light.
+_LAZY = {
+    "QAComputeMetrics": "qascore.trainer",
+    "ExtractiveQAComputeMetrics": "qascore.trainer_extractive",
+}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'qascore' has no attribute {name!r}")
