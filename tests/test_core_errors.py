@@ -130,6 +130,6 @@ def test_scorer_checks_each_plain_batch_where_it_enters():
 def test_scorer_with_records_then_plain_lists_is_refused():
     scorer = qascore.QAScorer()
     scorer.add_batch(predictions=[RECORD_PRED], references=[RECORD_REF])
-    with pytest.raises(ValueError, match="SQuAD records and others plain lists"):
+    with pytest.raises(ValueError, match="Some batches were plain lists and others SQuAD records"):
         scorer.add_batch(predictions=["a"], references=[["a"]])
-        scorer.compute()
+    assert scorer.compute() == {"exact_match": 100.0, "f1": 100.0}

@@ -92,3 +92,29 @@ def test_evaluate_module_in_batches_agrees_with_the_function(modules, example, b
         metric.add_batch(predictions=predictions[start:start + batch_size],
                          references=references[start:start + batch_size])
     assert metric.compute(**options) == qascore.compute(predictions, references, preset=preset, **options)
+
+
+@settings(max_examples=100, deadline=None)
+@given(examples(), st.randoms(use_true_random=False), st.booleans(), st.booleans())
+def test_plain_batches_scored_as_they_come_equal_one_compute(example, rng, with_inputs, with_interval):
+    """QAScorer keeps running totals (or per-example numbers) of plain batches: same results, bit for bit."""
+    preset, options, records_pred, records_ref = example
+    predictions = [record["prediction_text"] for record in records_pred]
+    references = [record["answers"]["text"] for record in records_ref]
+    if preset != "squad_v2":
+        references = [answers or ["x"] for answers in references]
+    with_scores = preset == "squad_v2" and rng.random() < 0.5  # without scores squad_v2 streams too
+    scores = [record["no_answer_probability"] for record in records_pred] if with_scores else None
+    inputs = [f"{rng.choice(['Who', 'When', 'Name'])} {p}?" for p in predictions] if with_inputs else None
+    if with_interval:
+        options = dict(options, confidence_level=0.9, n_resamples=20)
+    expected = qascore.compute(predictions, references, inputs=inputs, no_answer_probabilities=scores,
+                               preset=preset, **options)
+    scorer = qascore.QAScorer(preset=preset, **options)
+    cuts = sorted(rng.sample(range(1, len(predictions)), k=min(2, len(predictions) - 1))) + [len(predictions)]
+    start = 0
+    for cut in cuts:
+        scorer.add_batch(predictions=predictions[start:cut], references=references[start:cut],
+                         inputs=inputs and inputs[start:cut], no_answer_probabilities=scores and scores[start:cut])
+        start = cut
+    assert scorer.compute() == expected

@@ -21,8 +21,6 @@ __all__ = [
     "question_type_codes",
     "is_grounded",
     "grounding_flags",
-    "grounding_rate",
-    "scores_by_question_type",
 ]
 
 QUESTION_TYPES = ("what", "who", "when", "where", "which", "why", "how", "other")
@@ -67,16 +65,6 @@ def grounding_flags(predictions: Sequence[Optional[str]], inputs: Sequence[Optio
     return flags
 
 
-def grounding_rate(flags: Sequence[int]) -> Optional[float]:
-    """Share (0-100) of non-empty predictions that are grounded; None when every prediction is empty.
-
-    >>> grounding_rate([1, 0, -1, -1])
-    50.0
-    """
-    answered = sum(1 for flag in flags if flag >= 0)
-    return 100.0 * sum(1 for flag in flags if flag == 1) / answered if answered else None
-
-
 def question_type_codes(inputs: Sequence[Optional[str]]) -> List[int]:
     """The index in :data:`QUESTION_TYPES` of each input's question type.
 
@@ -84,25 +72,3 @@ def question_type_codes(inputs: Sequence[Optional[str]]) -> List[int]:
     [1, 7]
     """
     return [QUESTION_TYPES.index(question_type(text or "")) for text in inputs]
-
-
-def scores_by_question_type(codes: Sequence[int], per_example: Dict[str, Sequence[float]]) -> Dict[str, float]:
-    """Mean of each per-example score (x100) per question type, as flat keys like ``f1_who``.
-
-    Only the types that occur are reported, each with its count (``count_who``).
-
-    >>> scores_by_question_type(question_type_codes(["Who?", "Who else?", "How?"]), {"f1": [1.0, 0.5, 0.0]})
-    {'f1_who': 75.0, 'count_who': 2, 'f1_how': 0.0, 'count_how': 1}
-    """
-    members: Dict[int, List[int]] = {}
-    for index, code in enumerate(codes):
-        members.setdefault(code, []).append(index)
-    results: Dict[str, float] = {}
-    for code, kind in enumerate(QUESTION_TYPES):
-        indices = members.get(code)
-        if not indices:
-            continue
-        for name, scores in per_example.items():
-            results[f"{name}_{kind}"] = 100.0 * sum(scores[i] for i in indices) / len(indices)
-        results[f"count_{kind}"] = len(indices)
-    return results

@@ -25,7 +25,7 @@ from qascore.no_answer import DEFAULT_ABSTENTIONS
 from qascore.normalize import MLQA_LANGUAGES, Normalizer, get_normalizer
 from qascore.parallel import check_num_proc
 from qascore.presets import Preset, get_preset
-from qascore.scored import ScoredExamples, score_aligned, summarize
+from qascore.scored import RunningTotals, ScoredExamples, fold, needs_every_example, score_aligned, summarize
 from qascore.scoring import cyclic_gc_paused
 
 __all__ = ["Options", "OPTION_NAMES", "check_option_names", "make_options", "compute", "score_columns", "signature", "QAScorer"]
@@ -222,8 +222,10 @@ def signature(preset: str = "squad", **options) -> str:
 class QAScorer:
     """Accumulate batches, then score them all at once (no evaluate needed).
 
-    Plain-list batches are scored as they arrive and only a few numbers per question are
-    kept; SQuAD records are kept until :meth:`compute`, which pairs them by id.
+    Plain-list batches are scored as they arrive: when the results need only totals (no
+    intervals, per-example lists or no-answer scores) the scorer keeps running sums, so its
+    memory does not grow with the number of examples; otherwise a few numbers per question.
+    SQuAD records are kept until :meth:`compute`, which pairs them by id.
 
     >>> scorer = QAScorer(preset="squad")
     >>> scorer.add_batch(predictions=["Paris"], references=[["Paris"]])
@@ -239,7 +241,7 @@ class QAScorer:
         self.reset()
 
     def __len__(self) -> int:
-        return len(self._scored) + sum(answers is not None for answers in self._records["references"])
+        return self._count
 
     def add_batch(self, *, predictions, references, inputs=None, no_answer_probabilities=None) -> None:
         """Check one batch; score it now (plain lists) or keep it for pairing by id (records)."""
@@ -247,14 +249,21 @@ class QAScorer:
         if not batch["references"]:
             return
         paired_by_position = batch["prediction_ids"][0] is None and batch["reference_ids"][0] is None
-        if paired_by_position and not any(self._records.values()):
-            examples = align(batch, missing=self.options.missing, extra=self.options.extra)
-            self._scored.extend(score_aligned(examples, self.options))
-        elif len(self._scored):
+        if paired_by_position == bool(self._records["references"]) and self._count:
             raise ValueError("Some batches were plain lists and others SQuAD records; use one layout for all batches.")
-        else:
+        self._count += sum(answers is not None for answers in batch["references"])
+        if not paired_by_position:
             for name, values in batch.items():
                 self._records[name].extend(values)
+            return
+        scored = score_aligned(align(batch, missing=self.options.missing, extra=self.options.extra), self.options)
+        if self._inputs_seen is not None:
+            scored.check_same_inputs(self._inputs_seen)
+        self._inputs_seen = scored.optional_inputs()
+        if needs_every_example(self.options, scored):
+            self._scored.extend(scored)
+        else:
+            fold(self._totals, scored, self.options)
 
     def add(self, *, prediction, reference, input=None, no_answer_probability=None) -> None:
         """Add a single example."""
@@ -267,10 +276,10 @@ class QAScorer:
 
     def compute(self) -> Dict[str, object]:
         """Score everything added so far, then reset (on failure the batches are kept)."""
-        if any(self._records.values()):
+        if self._records["references"]:
             results = score_columns(self._records, self.options)
         else:
-            results = summarize(self._scored, self.options)
+            results = summarize(self._scored, self.options, self._totals)
         self.reset()
         return results
 
@@ -278,6 +287,9 @@ class QAScorer:
         """Forget every batch added so far."""
         self._records = empty_columns()
         self._scored = ScoredExamples.empty()
+        self._totals = RunningTotals()
+        self._inputs_seen = None
+        self._count = 0
 
     def signature(self) -> str:
         """The reproducibility signature of this scorer's options."""

@@ -23,13 +23,13 @@ from array import array
 from dataclasses import dataclass, fields
 from typing import Dict, List, Optional, Sequence
 
-from qascore.analysis import grounding_flags, grounding_rate, question_type_codes, scores_by_question_type
+from qascore.analysis import QUESTION_TYPES, grounding_flags, question_type_codes
 from qascore.bootstrap import confidence_interval
 from qascore.formats import Examples
 from qascore.no_answer import answered_codes, apply_threshold, best_threshold, map_abstentions
 from qascore.parallel import score_examples_parallel
 
-__all__ = ["ScoredExamples", "score_aligned", "summarize"]
+__all__ = ["ScoredExamples", "RunningTotals", "score_aligned", "fold", "needs_every_example", "summarize"]
 
 
 @dataclass
@@ -58,16 +58,24 @@ class ScoredExamples:
     def __len__(self) -> int:
         return len(self.exact)
 
+    def optional_inputs(self) -> Dict[str, bool]:
+        """Which optional inputs this batch carried (no-answer scores, inputs, ids)."""
+        return {"No-answer scores": self.no_answer_scores is not None, "Inputs": self.grounded is not None,
+                "Ids": self.ids is not None}
+
+    def check_same_inputs(self, other: Dict[str, bool]) -> None:
+        """A ValueError unless ``other`` (an :meth:`optional_inputs`) matches this batch's."""
+        for what, given in self.optional_inputs().items():
+            if given != other[what]:
+                raise ValueError(f"{what} were given with some batches but not others; give them with every batch.")
+
     def extend(self, other: "ScoredExamples") -> None:
         """Append another batch's scores; both must carry the same optional inputs."""
         if not len(self):
             for field in fields(self):
                 setattr(self, field.name, getattr(other, field.name))
             return
-        for field in fields(self):  # check everything before changing anything
-            if (getattr(self, field.name) is None) != (getattr(other, field.name) is None):
-                what = {"no_answer_scores": "No-answer scores", "ids": "Ids"}.get(field.name, "Inputs")
-                raise ValueError(f"{what} were given with some batches but not others; give them with every batch.")
+        self.check_same_inputs(other.optional_inputs())  # check everything before changing anything
         for field in fields(self):
             if getattr(self, field.name) is not None:
                 getattr(self, field.name).extend(getattr(other, field.name))
@@ -115,48 +123,116 @@ def score_aligned(examples: Examples, options, num_proc: int = 1) -> ScoredExamp
     return scored
 
 
-def _mean(scores: Sequence[float], indices: Optional[List[int]] = None) -> float:
-    """100 x the mean, adding in order with ``+=`` as the official scripts do.
+class RunningTotals:
+    """Sums and counts of per-example scores, added in input order with ``+=``.
 
-    (``sum()`` compensates rounding since Python 3.12 and could differ in the last digits.)
+    Adding one example at a time, as the official scripts do, makes the totals of many
+    batches bit-identical to one pass over all of them (``sum()`` compensates rounding
+    since Python 3.12 and could differ in the last digits).
+
+    >>> totals = RunningTotals()
+    >>> totals.add("f1", [1.0, 0.5])
+    >>> totals.add("f1", [0.0])
+    >>> totals.percent("f1"), totals.count("f1")
+    (50.0, 3)
     """
-    selected = scores if indices is None else [scores[i] for i in indices]
-    total = 0
-    for score in selected:
-        total += score
-    return 100.0 * total / len(selected)
+
+    def __init__(self):
+        self._sums: Dict[str, float] = {}
+        self._counts: Dict[str, int] = {}
+
+    def add(self, key: str, scores: Sequence[float]) -> None:
+        total = self._sums.get(key, 0)
+        for score in scores:
+            total += score
+        self._sums[key] = total
+        self._counts[key] = self._counts.get(key, 0) + len(scores)
+
+    def count(self, key: str) -> int:
+        return self._counts.get(key, 0)
+
+    def percent(self, key: str) -> float:
+        """100 x the mean of everything added under ``key``."""
+        return 100.0 * self._sums[key] / self._counts[key]
 
 
-def _summarize_unanswerable(scored: ScoredExamples, options):
-    """SQuAD v2.0 aggregation: thresholds, HasAns/NoAns splits, best thresholds."""
+def final_scores(scored: ScoredExamples, options):
+    """Per-example EM and F1 as reported: under squad_v2, after the no-answer threshold."""
+    if not options.preset.unanswerable:
+        return scored.exact, scored.f1
     no_answer = scored.no_answer_scores if scored.no_answer_scores is not None else [0.0] * len(scored)
     threshold = options.no_answer_threshold
-    exact = apply_threshold(scored.exact, no_answer, scored.has_answer, threshold=threshold)
-    f1 = apply_threshold(scored.f1, no_answer, scored.has_answer, threshold=threshold)
-    results = {"exact": _mean(exact), "f1": _mean(f1), "total": len(exact)}
-    for prefix, wanted in (("HasAns", True), ("NoAns", False)):
-        indices = [i for i, answerable in enumerate(scored.has_answer) if bool(answerable) == wanted]
-        if indices:
-            results[f"{prefix}_exact"] = _mean(exact, indices)
-            results[f"{prefix}_f1"] = _mean(f1, indices)
-            results[f"{prefix}_total"] = len(indices)
-    if scored.no_answer_scores is not None:
+    return (
+        apply_threshold(scored.exact, no_answer, scored.has_answer, threshold=threshold),
+        apply_threshold(scored.f1, no_answer, scored.has_answer, threshold=threshold),
+    )
+
+
+def fold(totals: RunningTotals, scored: ScoredExamples, options) -> None:
+    """Add a batch's scores to ``totals``: everything the results report except what needs
+    every example at once (best thresholds, intervals, per-example lists)."""
+    exact, f1 = final_scores(scored, options)
+    names = (options.preset.exact_key, "f1")
+    groups = {"": range(len(exact))}
+    if options.preset.unanswerable:
+        for prefix, wanted in (("HasAns_", True), ("NoAns_", False)):
+            groups[prefix] = [i for i, answerable in enumerate(scored.has_answer) if bool(answerable) == wanted]
+    if scored.question_types is not None:
+        totals.add("grounding", [flag for flag in scored.grounded if flag >= 0])
+        for code, kind in enumerate(QUESTION_TYPES):
+            groups[kind] = [i for i, found in enumerate(scored.question_types) if found == code]
+    for group, indices in groups.items():
+        for name, scores in zip(names, (exact, f1)):
+            key = f"{group}{name}" if group.endswith("_") or not group else f"{name}_{group}"
+            totals.add(key, [scores[i] for i in indices])
+
+
+def results_from_totals(totals: RunningTotals, options) -> Dict[str, object]:
+    """The results that :func:`fold` can give, in the official key order."""
+    exact_key = options.preset.exact_key
+    results: Dict[str, object] = {exact_key: totals.percent(exact_key), "f1": totals.percent("f1")}
+    if options.preset.unanswerable:
+        results["total"] = totals.count("f1")
+        for prefix in ("HasAns_", "NoAns_"):
+            if totals.count(f"{prefix}f1"):
+                results[f"{prefix}exact"] = totals.percent(f"{prefix}exact")
+                results[f"{prefix}f1"] = totals.percent(f"{prefix}f1")
+                results[f"{prefix}total"] = totals.count(f"{prefix}f1")
+    if totals.count("grounding"):
+        results["grounding_rate"] = totals.percent("grounding")
+    for kind in QUESTION_TYPES:
+        if totals.count(f"f1_{kind}"):
+            results[f"{exact_key}_{kind}"] = totals.percent(f"{exact_key}_{kind}")
+            results[f"f1_{kind}"] = totals.percent(f"f1_{kind}")
+            results[f"count_{kind}"] = totals.count(f"f1_{kind}")
+    return results
+
+
+def needs_every_example(options, scored: ScoredExamples) -> bool:
+    """True when the results need every per-example score (intervals, per-example lists, best
+    thresholds), False when running totals of each batch suffice."""
+    return options.confidence_level is not None or options.return_per_example or scored.no_answer_scores is not None
+
+
+def summarize(scored: ScoredExamples, options, totals: Optional[RunningTotals] = None) -> Dict[str, object]:
+    """Stage two: the results dict of :func:`qascore.compute`.
+
+    ``totals`` holds batches already folded (by an accumulator); ``scored`` the rest.
+    """
+    totals = totals or RunningTotals()
+    if len(scored):
+        fold(totals, scored, options)
+    if not totals.count("f1"):
+        raise ValueError("Nothing to score: pass at least one prediction and one reference.")
+    results = results_from_totals(totals, options)
+    if options.preset.unanswerable and scored.no_answer_scores is not None:
         for name, raw in (("exact", scored.exact), ("f1", scored.f1)):
-            best, thresh = best_threshold(raw, no_answer, scored.has_answer, scored.answered)
+            best, thresh = best_threshold(raw, scored.no_answer_scores, scored.has_answer, scored.answered)
             results[f"best_{name}"] = best
             results[f"best_{name}_thresh"] = float(thresh)
-    return results, exact, f1
-
-
-def summarize(scored: ScoredExamples, options) -> Dict[str, object]:
-    """Stage two: the results dict of :func:`qascore.compute`."""
-    if not len(scored):
-        raise ValueError("Nothing to score: pass at least one prediction and one reference.")
-    if options.preset.unanswerable:
-        results, exact, f1 = _summarize_unanswerable(scored, options)
-    else:
-        exact, f1 = scored.exact, scored.f1
-        results = {"exact_match": _mean(exact), "f1": _mean(f1)}
+    if options.confidence_level is None and not options.return_per_example:
+        return results
+    exact, f1 = final_scores(scored, options)
     per_example = {options.preset.exact_key: exact, "f1": f1}
     if options.confidence_level is not None:
         for name, scores in per_example.items():
@@ -164,11 +240,6 @@ def summarize(scored: ScoredExamples, options) -> Dict[str, object]:
                 scores, confidence_level=options.confidence_level, n_resamples=options.n_resamples, seed=options.seed
             )
             results[f"{name}_ci_low"], results[f"{name}_ci_high"] = low, high
-    if scored.grounded is not None:
-        rate = grounding_rate(scored.grounded)
-        if rate is not None:
-            results["grounding_rate"] = rate
-        results.update(scores_by_question_type(scored.question_types, per_example))
     if options.return_per_example:
         rows = {name: [float(score) for score in scores] for name, scores in per_example.items()}
         results["per_example"] = {"id": scored.ids, **rows} if scored.ids is not None else rows
