@@ -22,6 +22,7 @@ where the input enters, with what to do about it.
 
 from __future__ import annotations
 
+import itertools
 import math
 import numbers
 from dataclasses import dataclass
@@ -154,6 +155,10 @@ def _reference_rows(references: list) -> Dict[str, list]:
     answer_lists, ids = [], []
     try:
         if type(references[0]) is not dict:
+            if all(type(reference) is list for reference in references) and all(
+                type(text) is str for text in itertools.chain.from_iterable(references)
+            ):
+                return {"references": references, "reference_ids": ids}
             for reference in references:
                 if type(reference) is str:
                     reference = [reference]
@@ -311,12 +316,12 @@ def align(columns: Dict[str, list], *, missing: str = "error", extra: str = "err
         raise ValueError(f"missing must be 'error' or 'zero', got {missing!r}.")
     if extra not in ("error", "ignore"):
         raise ValueError(f"extra must be 'error' or 'ignore', got {extra!r}.")
-    prediction_rows = [row for row, text in enumerate(columns["predictions"]) if text is not None]
-    reference_rows = [row for row, answers in enumerate(columns["references"]) if answers is not None]
+    prediction_rows = _rows_with_values(columns["predictions"])
+    reference_rows = _rows_with_values(columns["references"])
     if not prediction_rows or not reference_rows:
         raise ValueError("Nothing to score: pass at least one prediction and one reference.")
-    with_ids = [row for row in prediction_rows if columns["prediction_ids"][row] is not None]
-    if with_ids and len(with_ids) != len(prediction_rows):
+    with_ids = len(prediction_rows) - _count_none(columns["prediction_ids"], prediction_rows)
+    if with_ids and with_ids != len(prediction_rows):
         raise ValueError("Some batches were SQuAD records and others plain lists; use one layout for all batches.")
     scores = _optional_column(columns, "no_answer_probabilities", prediction_rows, "a no-answer score")
     inputs = _optional_column(columns, "inputs", prediction_rows, "inputs")
@@ -325,10 +330,24 @@ def align(columns: Dict[str, list], *, missing: str = "error", extra: str = "err
     return _align_by_id(columns, prediction_rows, reference_rows, scores, inputs, missing=missing, extra=extra)
 
 
-def _optional_column(columns: Dict[str, list], name: str, rows: List[int], what: str) -> Optional[list]:
+def _rows_with_values(column: list) -> Sequence[int]:
+    """The rows of ``column`` that are not None (not padding)."""
+    if None not in column:
+        return range(len(column))
+    return [row for row, value in enumerate(column) if value is not None]
+
+
+def _count_none(column: list, rows: Sequence[int]) -> int:
+    if isinstance(rows, range) and len(rows) == len(column):
+        return column.count(None)
+    return sum(column[row] is None for row in rows)
+
+
+def _optional_column(columns: Dict[str, list], name: str, rows: Sequence[int], what: str) -> Optional[list]:
     """The column's values on the prediction rows, or None if it was never given."""
-    values = [columns[name][row] for row in rows]
-    given = sum(value is not None for value in values)
+    column = columns[name]
+    values = column if isinstance(rows, range) and len(rows) == len(column) else [column[row] for row in rows]
+    given = len(values) - _count_none(values, range(len(values)))
     if given == 0:
         return None
     if given < len(values):
