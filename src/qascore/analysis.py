@@ -13,7 +13,7 @@ Both are computed only when ``inputs`` (the question, or the prompt the model sa
 from __future__ import annotations
 
 import re
-from typing import Dict, List, Optional, Sequence
+from typing import List, Optional, Sequence
 
 __all__ = [
     "QUESTION_TYPES",
