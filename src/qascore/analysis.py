@@ -1,6 +1,7 @@
-"""Diagnostics that need the model's inputs: grounding rate and scores by question type.
+"""Per-example facts that need the model's inputs: is the prediction grounded, what type is the question.
 
-Both are computed only when ``inputs`` (the question, or the prompt the model saw) are given.
+Computed only when ``inputs`` (the question, or the prompt the model saw) are given;
+:mod:`qascore.scored` turns them into the grounding rate and the scores per question type.
 
 >>> question_type("When did the Normans arrive?")
 'when'
