@@ -85,6 +85,9 @@ def main():
     assert dist.is_initialized() and world_size() == 2, "expected two processes"
     with open(Path(arguments.out) / f"rank{rank()}.json", "w", encoding="utf-8") as handle:
         json.dump(runs, handle)
+    # Without this, gloo's worker threads can outlive the interpreter and abort the process at
+    # exit ("terminate called without an active exception", pytorch/pytorch#190489).
+    dist.destroy_process_group()
 
 
 if __name__ == "__main__":
