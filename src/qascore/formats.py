@@ -123,15 +123,20 @@ class _Unusual(Exception):
     """Raised inside a fast path: the row needs the full check (which explains any error)."""
 
 
+def _all_of_type(values, kind: type) -> bool:
+    """True if every item of ``values`` has exactly type ``kind`` (one scan in C)."""
+    return set(map(type, values)) <= {kind}
+
+
 def _is_text_list(value) -> bool:
-    return type(value) is list and all(type(text) is str for text in value)
+    return type(value) is list and _all_of_type(value, str)
 
 
 def _prediction_rows(predictions: list) -> Dict[str, list]:
     """Prediction columns; common input takes a fast path, anything else the full check."""
     try:
         if type(predictions[0]) is not dict:
-            if not all(type(text) is str for text in predictions):
+            if not _all_of_type(predictions, str):
                 raise _Unusual
             return {"predictions": predictions, "prediction_ids": [], "no_answer_probabilities": []}
         texts, ids, scores = [], [], []
@@ -155,9 +160,7 @@ def _reference_rows(references: list) -> Dict[str, list]:
     answer_lists, ids = [], []
     try:
         if type(references[0]) is not dict:
-            if all(type(reference) is list for reference in references) and all(
-                type(text) is str for text in itertools.chain.from_iterable(references)
-            ):
+            if _all_of_type(references, list) and _all_of_type(itertools.chain.from_iterable(references), str):
                 return {"references": references, "reference_ids": ids}
             for reference in references:
                 if type(reference) is str:

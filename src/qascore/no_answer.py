@@ -12,6 +12,7 @@ ascending order. Scores may be probabilities or logit-like odds; all arithmetic 
 
 from __future__ import annotations
 
+from array import array
 from typing import List, Optional, Sequence, Tuple
 
 __all__ = ["apply_threshold", "best_threshold", "answered_codes", "DEFAULT_ABSTENTIONS", "map_abstentions"]
@@ -80,13 +81,15 @@ def best_threshold(
     return 100.0 * best / len(scores), best_thresh
 
 
-def answered_codes(predictions: Sequence[Optional[str]]) -> List[int]:
+def answered_codes(predictions: Sequence[Optional[str]]) -> array:
     """1 for a non-empty prediction, 0 for the empty string, -1 for None (no prediction).
 
-    >>> answered_codes(["Paris", "", None])
+    >>> answered_codes(["Paris", "", None]).tolist()
     [1, 0, -1]
     """
-    return [-1 if prediction is None else int(bool(prediction)) for prediction in predictions]
+    if None not in predictions:
+        return array("b", map(bool, predictions))
+    return array("b", [-1 if prediction is None else bool(prediction) for prediction in predictions])
 
 
 def map_abstentions(predictions: Sequence[Optional[str]], abstentions: Sequence[str], normalize) -> List[Optional[str]]:

@@ -40,15 +40,24 @@ __all__ = [
     "get_normalizer",
 ]
 
-_ASCII_PUNCTUATION_TABLE = str.maketrans("", "", string.punctuation)
 _ASCII_PUNCTUATION_BYTES = string.punctuation.encode("ascii")
 
 
 def _drop_ascii_punctuation(text: str) -> str:
-    """``text`` without ASCII punctuation; pure-ASCII text goes through bytes.translate, about twice as fast."""
+    """``text`` without ASCII punctuation, deleted from its bytes (much faster than str.translate).
+
+    ASCII bytes never occur inside a multi-byte UTF-8 sequence, so deleting them is exact;
+    ``surrogatepass`` keeps lone surrogates as they were.
+    """
     if text.isascii():
         return text.encode("ascii").translate(None, _ASCII_PUNCTUATION_BYTES).decode("ascii")
-    return text.translate(_ASCII_PUNCTUATION_TABLE)
+    encoded = text.encode("utf-8", "surrogatepass")
+    return encoded.translate(None, _ASCII_PUNCTUATION_BYTES).decode("utf-8", "surrogatepass")
+
+
+# Joins many texts so they can be cleaned in one pass: not whitespace, not a word character,
+# not cased, not punctuation, so no cleaning step treats it differently from a text's end.
+_SEPARATOR = "\x00"
 
 
 class Normalizer:
@@ -58,6 +67,10 @@ class Normalizer:
 
     def normalize(self, text: str) -> str:
         raise NotImplementedError
+
+    def normalize_many(self, texts: List[str]) -> List[str]:
+        """``[self.normalize(text) for text in texts]``; subclasses may do it faster."""
+        return list(map(self.normalize, texts))
 
     def tokenize(self, normalized: str) -> List[str]:
         """Split an already normalised string into the units F1 counts (whitespace tokens)."""
@@ -71,7 +84,32 @@ class Normalizer:
         return f"{type(self).__name__}({self.signature()!r})"
 
 
-class SquadNormalizer(Normalizer):
+class _CharacterwiseNormalizer(Normalizer):
+    """A normaliser that cleans text with per-character steps, then collapses whitespace.
+
+    Because no cleaning step looks across a :data:`_SEPARATOR`, many texts are cleaned at
+    once by joining them, which costs a few C calls instead of several per text.
+    """
+
+    def clean(self, text: str) -> str:
+        raise NotImplementedError
+
+    def normalize(self, text: str) -> str:
+        return " ".join(self.clean(text).split())
+
+    def normalize_many(self, texts: List[str]) -> List[str]:
+        """The same as ``normalize`` on each text.
+
+        >>> SquadNormalizer().normalize_many(["The Cat.", "A", "dogs!"])
+        ['cat', '', 'dogs']
+        """
+        joined = _SEPARATOR.join(texts)
+        if not texts or joined.count(_SEPARATOR) != len(texts) - 1:  # a text contains the separator
+            return super().normalize_many(texts)
+        return list(map(" ".join, map(str.split, self.clean(joined).split(_SEPARATOR))))
+
+
+class SquadNormalizer(_CharacterwiseNormalizer):
     """SQuAD v1.1 / v2.0 ``normalize_answer``.
 
     >>> SquadNormalizer().normalize("An apple, the pear")
@@ -81,12 +119,11 @@ class SquadNormalizer(Normalizer):
     name = "squad"
     _articles = re.compile(r"\b(a|an|the)\b", re.UNICODE)
 
-    def normalize(self, text: str) -> str:
-        text = _drop_ascii_punctuation(text.lower())
-        return " ".join(self._articles.sub(" ", text).split())
+    def clean(self, text: str) -> str:
+        return self._articles.sub(" ", _drop_ascii_punctuation(text.lower()))
 
 
-class KorquadNormalizer(Normalizer):
+class KorquadNormalizer(_CharacterwiseNormalizer):
     """KorQuAD 1.0 ``evaluate-v1.0.py``: F1 counts characters, not words.
 
     >>> n = KorquadNormalizer()
@@ -100,9 +137,8 @@ class KorquadNormalizer(Normalizer):
     # The symbols the official script replaces with a space before anything else.
     _symbols_table = str.maketrans({symbol: " " for symbol in "'\"《》<>〈〉()‘’"})
 
-    def normalize(self, text: str) -> str:
-        text = text.translate(self._symbols_table).lower().translate(_ASCII_PUNCTUATION_TABLE)
-        return " ".join(text.split())
+    def clean(self, text: str) -> str:
+        return _drop_ascii_punctuation(text.translate(self._symbols_table).lower())
 
     def tokenize(self, normalized: str) -> List[str]:
         return [char for token in normalized.split() for char in token]

@@ -8,9 +8,10 @@ preset and option works and every figure is bit-identical. Use it through
 ``qascore.compute(..., num_proc=N)`` or ``qascore score --num-proc N``.
 
 >>> from qascore.normalize import SquadNormalizer
->>> score_examples_parallel(["Denver Broncos", "the 1990s"], [["Denver Broncos"], ["1990"]],
-...                         SquadNormalizer(), unanswerable=False, num_proc=2)
-([1, 0], [1.0, 0])
+>>> exact, f1 = score_examples_parallel(["Denver Broncos", "the 1990s"], [["Denver Broncos"], ["1990"]],
+...                                     SquadNormalizer(), unanswerable=False, num_proc=2)
+>>> exact.tolist(), f1.tolist()
+([1.0, 0.0], [1.0, 0.0])
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from __future__ import annotations
 import multiprocessing
 import numbers
 from typing import Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
 
 from qascore.normalize import Normalizer
 from qascore.scoring import score_examples
@@ -62,7 +65,7 @@ def score_examples_parallel(
     *,
     unanswerable: bool,
     num_proc: int,
-) -> Tuple[List[int], List[float]]:
+) -> Tuple[np.ndarray, np.ndarray]:
     """:func:`qascore.scoring.score_examples` on ``num_proc`` processes.
 
     Uses the ``fork`` start method (Linux, macOS), so the inputs are not copied to the
@@ -77,6 +80,4 @@ def score_examples_parallel(
             scored = pool.map(_score_chunk, chunks)
     finally:
         _shared.clear()
-    exact = [score for chunk_exact, _ in scored for score in chunk_exact]
-    f1 = [score for _, chunk_f1 in scored for score in chunk_f1]
-    return exact, f1
+    return np.concatenate([exact for exact, _ in scored]), np.concatenate([f1 for _, f1 in scored])

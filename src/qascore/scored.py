@@ -23,6 +23,8 @@ from array import array
 from dataclasses import dataclass, fields
 from typing import Dict, List, Optional, Sequence
 
+import numpy as np
+
 from qascore.analysis import QUESTION_TYPES, grounding_flags, question_type_codes
 from qascore.bootstrap import confidence_interval
 from qascore.formats import Examples
@@ -82,8 +84,8 @@ class ScoredExamples:
 
 
 def _check_answerable(examples: Examples, options) -> None:
-    empty = [i for i, answers in enumerate(examples.references) if not answers]
-    if empty and not options.preset.unanswerable:
+    if not options.preset.unanswerable and not all(examples.references):
+        empty = [i for i, answers in enumerate(examples.references) if not answers]
         names = [examples.ids[i] if examples.ids else f"references[{i}]" for i in empty[:5]]
         raise ValueError(
             f"{len(empty)} questions have no gold answer ({', '.join(names)}). Preset {options.preset.name!r} "
@@ -107,10 +109,10 @@ def score_aligned(examples: Examples, options, num_proc: int = 1) -> ScoredExamp
         unanswerable=options.preset.unanswerable, num_proc=num_proc,
     )
     scored = ScoredExamples(
-        exact=array("d", exact),
-        f1=array("d", f1),
-        has_answer=array("b", [bool(answers) for answers in examples.references]),
-        answered=array("b", answered_codes(predictions)),
+        exact=array("d", exact.tobytes()),
+        f1=array("d", f1.tobytes()),
+        has_answer=array("b", map(bool, examples.references)),
+        answered=answered_codes(predictions),
         ids=examples.ids,
     )
     if examples.no_answer_probabilities is not None:
@@ -142,11 +144,14 @@ class RunningTotals:
         self._counts: Dict[str, int] = {}
 
     def add(self, key: str, scores: Sequence[float]) -> None:
-        total = self._sums.get(key, 0)
-        for score in scores:
-            total += score
+        """Add ``scores`` (any numbers; a list, array.array or numpy array) under ``key``."""
+        values = np.asarray(scores, dtype=np.float64)
+        total = self._sums.get(key, 0.0)
+        if len(values):
+            # add.accumulate adds strictly left to right (np.sum would add pairwise)
+            total = float(np.add.accumulate(np.concatenate(([total], values)))[-1])
         self._sums[key] = total
-        self._counts[key] = self._counts.get(key, 0) + len(scores)
+        self._counts[key] = self._counts.get(key, 0) + len(values)
 
     def count(self, key: str) -> int:
         return self._counts.get(key, 0)
@@ -173,18 +178,22 @@ def fold(totals: RunningTotals, scored: ScoredExamples, options) -> None:
     every example at once (best thresholds, intervals, per-example lists)."""
     exact, f1 = final_scores(scored, options)
     names = (options.preset.exact_key, "f1")
-    groups = {"": range(len(exact))}
+    exact, f1 = np.asarray(exact, dtype=np.float64), np.asarray(f1, dtype=np.float64)
+    for name, scores in zip(names, (exact, f1)):
+        totals.add(name, scores)
+    groups = {}
     if options.preset.unanswerable:
-        for prefix, wanted in (("HasAns_", True), ("NoAns_", False)):
-            groups[prefix] = [i for i, answerable in enumerate(scored.has_answer) if bool(answerable) == wanted]
+        has_answer = np.frombuffer(scored.has_answer, dtype=np.int8) != 0
+        groups = {"HasAns_": has_answer, "NoAns_": ~has_answer}
     if scored.question_types is not None:
-        totals.add("grounding", [flag for flag in scored.grounded if flag >= 0])
-        for code, kind in enumerate(QUESTION_TYPES):
-            groups[kind] = [i for i, found in enumerate(scored.question_types) if found == code]
-    for group, indices in groups.items():
+        grounded = np.frombuffer(scored.grounded, dtype=np.int8)
+        totals.add("grounding", grounded[grounded >= 0])
+        question_types = np.frombuffer(scored.question_types, dtype=np.int8)
+        groups.update((kind, question_types == code) for code, kind in enumerate(QUESTION_TYPES))
+    for group, selected in groups.items():
         for name, scores in zip(names, (exact, f1)):
-            key = f"{group}{name}" if group.endswith("_") or not group else f"{name}_{group}"
-            totals.add(key, [scores[i] for i in indices])
+            key = f"{group}{name}" if group.endswith("_") else f"{name}_{group}"
+            totals.add(key, scores[selected])
 
 
 def results_from_totals(totals: RunningTotals, options) -> Dict[str, object]:

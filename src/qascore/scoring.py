@@ -1,4 +1,4 @@
-"""Per-question exact match and F1, as the official scripts compute them.
+"""Per-question exact match and F1, as the official scripts compute them, in numpy.
 
 :func:`score_examples` returns one EM and one F1 value (0 or 1, and 0 to 1) per question,
 each the maximum over that question's gold answers. Two rule sets exist:
@@ -9,74 +9,34 @@ each the maximum over that question's gold answers. Two rule sets exist:
   with none left the question is unanswerable and only the empty prediction is right (EM 1
   and F1 1).
 
-Each distinct string is normalised and tokenised once per call, and token overlap is a
-set intersection unless a token repeats; that, and pausing the cycle collector during
-the loop, is what makes large inputs fast.
+How it is fast: every distinct string is normalised once (:class:`qascore.tokens.TokenTable`),
+then each (prediction, gold) pair is a pair of integers. Equal integers are an exact match;
+the token overlap of the remaining pairs is counted with array operations, once per
+distinct pair; F1 is the official arithmetic applied to whole float64 arrays, which gives
+the same bits as the scripts' Python floats.
 
 >>> from qascore.normalize import SquadNormalizer
->>> score_examples(["the Broncos", "a"], [["Denver Broncos"], ["The"]], SquadNormalizer(), unanswerable=False)
-([0, 1], [0.6666666666666666, 0])
->>> score_examples(["a"], [["The"]], SquadNormalizer(), unanswerable=True)
-([1], [1])
+>>> exact, f1 = score_examples(["the Broncos", "a"], [["Denver Broncos"], ["The"]], SquadNormalizer(),
+...                            unanswerable=False)
+>>> exact.tolist(), f1.tolist()
+([0.0, 1.0], [0.6666666666666666, 0.0])
+>>> score_examples(["a"], [["The"]], SquadNormalizer(), unanswerable=True)[1].tolist()
+[1.0]
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
-from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
+from itertools import chain
+from typing import Optional, Sequence, Tuple
+
+import numpy as np
 
 from qascore.normalize import Normalizer
+from qascore.tokens import TokenTable, number_distinct
 
 __all__ = ["score_examples", "cyclic_gc_paused"]
-
-# normalised text, token count, set of tokens, token counts when some token repeats (else None)
-_Entry = Tuple[str, int, FrozenSet[str], Optional[Dict[str, int]]]
-_NO_ANSWER: _Entry = ("", 0, frozenset(), None)  # v2.0 rules: a question whose gold answers all normalise to ""
-
-
-class _Cache:
-    """What scoring needs of every distinct string seen in one call, computed once.
-
-    Each entry is ``(normalized, token_count, token_set, token_counts)``; ``token_counts``
-    is None when no token repeats (the usual case), so the F1 overlap is a set
-    intersection done in C instead of a Counter intersection.
-    """
-
-    def __init__(self, normalizer: Normalizer):
-        self._normalize = normalizer.normalize
-        self._tokenize = normalizer.tokenize
-        self.entries: Dict[str, _Entry] = {}
-
-    def add(self, text: str) -> _Entry:
-        """Normalise and tokenise ``text``, remember the result and return it."""
-        normalized = self._normalize(text)
-        tokens = self._tokenize(normalized)
-        token_set = frozenset(tokens)
-        counts = None
-        if len(token_set) != len(tokens):
-            counts = {}
-            for token in tokens:
-                counts[token] = counts.get(token, 0) + 1
-        entry = self.entries[text] = (normalized, len(tokens), token_set, counts)
-        return entry
-
-
-def _overlap(prediction: _Entry, gold: _Entry) -> int:
-    """Number of shared tokens, counting repeats as often as both sides have them."""
-    common = prediction[2] & gold[2]
-    if prediction[3] is None and gold[3] is None:
-        return len(common)
-    prediction_counts = prediction[3] or dict.fromkeys(prediction[2], 1)
-    gold_counts = gold[3] or dict.fromkeys(gold[2], 1)
-    return sum(min(prediction_counts[token], gold_counts[token]) for token in common)
-
-
-def _official_f1(num_same: int, prediction_length: int, gold_length: int) -> float:
-    """The official scripts' F1 arithmetic, operation for operation (so results are bit-identical)."""
-    precision = 1.0 * num_same / prediction_length
-    recall = 1.0 * num_same / gold_length
-    return (2 * precision * recall) / (precision + recall)
 
 
 def score_examples(
@@ -85,17 +45,18 @@ def score_examples(
     normalizer: Normalizer,
     *,
     unanswerable: bool,
-) -> Tuple[List[int], List[float]]:
-    """EM and F1 of each prediction against the best of its gold answers.
+) -> Tuple[np.ndarray, np.ndarray]:
+    """EM and F1 (float64 arrays) of each prediction against the best of its gold answers.
 
     A prediction of None (no prediction for that question) scores 0 on both.
 
     >>> from qascore.normalize import SquadNormalizer
-    >>> score_examples(["Paris", None], [["paris"], ["Rome"]], SquadNormalizer(), unanswerable=False)
-    ([1, 0], [1.0, 0])
+    >>> exact, f1 = score_examples(["Paris", None], [["paris"], ["Rome"]], SquadNormalizer(), unanswerable=False)
+    >>> exact.tolist(), f1.tolist()
+    ([1.0, 0.0], [1.0, 0.0])
     """
     with cyclic_gc_paused():
-        return _score_all(predictions, references, _Cache(normalizer), unanswerable=unanswerable)
+        return _score(predictions, references, normalizer, unanswerable=unanswerable)
 
 
 @contextlib.contextmanager
@@ -104,8 +65,8 @@ def cyclic_gc_paused():
 
     Scoring creates no reference cycles, but it allocates a few objects per distinct
     string, and every few hundred allocations the collector would rescan all live
-    containers, including the caller's million-item input lists (about a third of the
-    time at 100k examples). Reference counting still frees everything as usual.
+    containers, including the caller's million-item input lists. Reference counting
+    still frees everything as usual.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -116,42 +77,77 @@ def cyclic_gc_paused():
             gc.enable()
 
 
-def _score_all(predictions, references, cache: _Cache, *, unanswerable: bool) -> Tuple[List[int], List[float]]:
-    lookup, add = cache.entries.get, cache.add
-    exact_scores: List[int] = []
-    f1_scores: List[float] = []
-    for prediction, golds in zip(predictions, references):
-        if prediction is None:
-            exact_scores.append(0)
-            f1_scores.append(0)
-            continue
-        predicted = lookup(prediction) or add(prediction)
-        predicted_text, predicted_length, predicted_set, _ = predicted
-        gold_entries = [lookup(gold) or add(gold) for gold in golds]
-        if unanswerable:
-            gold_entries = [entry for entry in gold_entries if entry[0]] or [_NO_ANSWER]
-        exact = 0
-        best_f1 = 0
-        previous = None
-        for gold in gold_entries:
-            if gold is previous:
-                continue  # the same gold string again (SQuAD repeats annotations): same scores
-            previous = gold
-            gold_text, gold_length, gold_set, _ = gold
-            if gold_text == predicted_text:
-                exact = 1
-            if unanswerable and (not gold_length or not predicted_length):
-                f1 = int(gold_length == predicted_length)  # one side is empty: 1 only if both are
-            elif gold_text == predicted_text and gold_text:
-                f1 = 1.0
-            elif predicted_set.isdisjoint(gold_set):
-                f1 = 0
-            else:
-                f1 = _official_f1(_overlap(predicted, gold), predicted_length, gold_length)
-            if f1 > best_f1:
-                best_f1 = f1
-            if exact and best_f1 == 1:
-                break  # neither score can go higher
-        exact_scores.append(exact)
-        f1_scores.append(best_f1)
-    return exact_scores, f1_scores
+def _score(predictions, references, normalizer, *, unanswerable):
+    count = len(references)
+    missing = _missing_predictions(predictions)
+    if missing is not None:
+        predictions = ["" if text is None else text for text in predictions]
+    golds_per_question = np.fromiter(map(len, references), dtype=np.int64, count=count)
+    # numbered apart: the golds' own dict is small (answers repeat), so its lookups stay in cache
+    gold_text_ids, gold_texts = number_distinct(chain.from_iterable(references), int(golds_per_question.sum()))
+    prediction_text_ids, prediction_texts = number_distinct(predictions, count)
+    table = TokenTable(normalizer.normalize_many(gold_texts + prediction_texts), normalizer.tokenize)
+    gold = table.string_of_text[gold_text_ids]  # normalised-string ids
+    prediction = table.string_of_text[len(gold_texts) + prediction_text_ids]
+    question_of_pair = np.repeat(np.arange(count), golds_per_question)
+    if unanswerable:  # v2.0: gold answers that normalise to nothing do not count
+        kept = gold != table.empty_string
+        question_of_pair, gold = question_of_pair[kept], gold[kept]
+    exact, f1 = _pair_scores(table, prediction[question_of_pair], gold, unanswerable=unanswerable)
+    question_exact, question_f1 = _best_per_question(question_of_pair, exact, f1, count)
+    if unanswerable:  # no gold answer left: only the empty prediction is right
+        no_gold = np.bincount(question_of_pair, minlength=count) == 0
+        question_exact[no_gold] = prediction[no_gold] == table.empty_string
+        question_f1[no_gold] = table.lengths[prediction[no_gold]] == 0
+    if missing is not None:
+        question_exact[missing] = question_f1[missing] = 0.0
+    return question_exact, question_f1
+
+
+def _missing_predictions(predictions) -> Optional[np.ndarray]:
+    """Boolean mask of the None predictions, or None when there are none (the usual case)."""
+    if None not in predictions:
+        return None
+    return np.fromiter((text is None for text in predictions), dtype=bool, count=len(predictions))
+
+
+def _pair_scores(table: TokenTable, prediction: np.ndarray, gold: np.ndarray, *, unanswerable: bool):
+    """EM and F1 of each (prediction, gold) pair of normalised-string ids."""
+    exact = prediction == gold
+    f1 = exact.astype(np.float64)  # the same non-empty string: F1 is exactly 1.0
+    if not unanswerable:
+        f1[exact & (table.lengths[prediction] == 0)] = 0.0  # v1.1: empty equals empty, but nothing overlaps
+    partial = np.flatnonzero(~exact & table.may_overlap(prediction, gold))
+    f1[partial] = _official_f1(table, prediction[partial], gold[partial])
+    return exact, f1
+
+
+def _official_f1(table: TokenTable, prediction: np.ndarray, gold: np.ndarray) -> np.ndarray:
+    """The scripts' F1 arithmetic on arrays, operation for operation, so every value is bit-identical."""
+    number = table.string_count
+    distinct, pair_of_distinct = np.unique(prediction * number + gold, return_inverse=True)
+    prediction, gold = distinct // number, distinct % number
+    same = table.overlap(prediction, gold)
+    prediction_length = table.lengths[prediction]
+    gold_length = table.lengths[gold]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        precision = 1.0 * same / prediction_length
+        recall = 1.0 * same / gold_length
+        f1 = (2 * precision * recall) / (precision + recall)
+    f1[same == 0] = 0.0
+    return f1[pair_of_distinct.reshape(-1)]
+
+
+def _best_per_question(question_of_pair: np.ndarray, exact: np.ndarray, f1: np.ndarray, count: int):
+    """The maximum EM and F1 over each question's pairs (0 for a question without pairs).
+
+    ``question_of_pair`` is sorted, so each question's pairs are one contiguous run.
+    """
+    question_exact = np.zeros(count)
+    question_f1 = np.zeros(count)
+    if len(question_of_pair):
+        starts = np.flatnonzero(np.r_[True, question_of_pair[1:] != question_of_pair[:-1]])
+        questions = question_of_pair[starts]
+        question_exact[questions] = np.maximum.reduceat(exact, starts)
+        question_f1[questions] = np.maximum.reduceat(f1, starts)
+    return question_exact, question_f1

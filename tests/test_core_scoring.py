@@ -1,0 +1,110 @@
+"""The array scorer against a plain transcription of the official per-pair rules, bit for bit.
+
+The official scripts score each (prediction, gold) pair with Counter intersections and
+Python floats; :func:`reference_scores` does exactly that, one pair at a time. The golden
+numbers of ``expected.json`` are checked in ``test_core_parity.py``; these properties cover
+what real data rarely has: repeated tokens, empty strings, missing predictions, gold lists
+that are empty or normalise to nothing, and text that trips batch normalisation.
+"""
+
+from collections import Counter
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qascore.normalize import get_normalizer
+from qascore.scored import RunningTotals
+from qascore.scoring import score_examples
+
+NORMALIZERS = [get_normalizer("squad"), get_normalizer("korquad"), get_normalizer("mlqa", language="zh"),
+               get_normalizer("mlqa", language="de"), get_normalizer("unicode")]
+WORDS = ["the", "A", "an", "Paris", "paris", "PARIS", "1990", "x", "x-y", "...", "'", "", "北京", "서울",
+         "Σ", "ΟΔΟΣ", "İ", "der", "die", "\u0301", "\x00", "\ud800", "l’a", "\t"]
+text = st.lists(st.sampled_from(WORDS), max_size=6).map(" ".join) | st.text(max_size=10)
+
+
+def reference_scores(predictions, references, normalizer, *, unanswerable):
+    """evaluate-v1.1.py / evaluate-v2.0.py per pair, max over the gold answers (0 without any)."""
+    exact_scores, f1_scores = [], []
+    for prediction, golds in zip(predictions, references):
+        if prediction is None:
+            exact_scores.append(0)
+            f1_scores.append(0)
+            continue
+        if unanswerable:
+            golds = [gold for gold in golds if normalizer.normalize(gold)] or [""]
+        predicted = normalizer.normalize(prediction)
+        predicted_tokens = normalizer.tokenize(predicted)
+        exact, f1 = [0], [0]
+        for gold in golds:
+            gold_text = normalizer.normalize(gold)
+            gold_tokens = normalizer.tokenize(gold_text)
+            exact.append(int(predicted == gold_text))
+            if unanswerable and (not gold_tokens or not predicted_tokens):
+                f1.append(int(gold_tokens == predicted_tokens))
+                continue
+            num_same = sum((Counter(predicted_tokens) & Counter(gold_tokens)).values())
+            if num_same == 0:
+                f1.append(0)
+                continue
+            precision = 1.0 * num_same / len(predicted_tokens)
+            recall = 1.0 * num_same / len(gold_tokens)
+            f1.append((2 * precision * recall) / (precision + recall))
+        exact_scores.append(max(exact))
+        f1_scores.append(max(f1))
+    return exact_scores, f1_scores
+
+
+@st.composite
+def scoring_inputs(draw):
+    size = draw(st.integers(0, 15))
+    predictions = draw(st.lists(st.none() | text, min_size=size, max_size=size))
+    references = draw(st.lists(st.lists(text, max_size=4), min_size=size, max_size=size))
+    return predictions, references, draw(st.sampled_from(NORMALIZERS)), draw(st.booleans())
+
+
+@settings(max_examples=400, deadline=None)
+@given(scoring_inputs())
+def test_every_score_equals_the_official_rules_bit_for_bit(case):
+    predictions, references, normalizer, unanswerable = case
+    exact, f1 = score_examples(predictions, references, normalizer, unanswerable=unanswerable)
+    expected_exact, expected_f1 = reference_scores(predictions, references, normalizer, unanswerable=unanswerable)
+    assert exact.dtype == f1.dtype == np.float64
+    assert exact.tolist() == expected_exact
+    assert f1.tolist() == expected_f1  # == on floats: the same bits, not merely close
+
+
+def test_repeated_tokens_count_as_often_as_both_sides_have_them():
+    normalizer = get_normalizer("squad")
+    predictions = ["york york york new", "new new", "a b c d e f g h", "b"]
+    references = [["new york york"], ["new york new new"], ["h g f e d c b a z"], ["b b b"]]
+    exact, f1 = score_examples(predictions, references, normalizer, unanswerable=False)
+    assert f1.tolist() == reference_scores(predictions, references, normalizer, unanswerable=False)[1]
+    assert f1[0] == 2 * (3 / 4) * (3 / 3) / (3 / 4 + 3 / 3)  # 3 shared: york twice, new once
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(text, max_size=20), st.sampled_from(NORMALIZERS))
+def test_normalising_many_texts_at_once_equals_one_at_a_time(texts, normalizer):
+    assert normalizer.normalize_many(list(texts)) == [normalizer.normalize(text) for text in texts]
+
+
+def test_batch_normalisation_keeps_word_final_sigma_and_article_boundaries():
+    normalizer = get_normalizer("squad")
+    texts = ["ΟΔΟΣ", "Σ", "ΑΣ'", "'Σ", "a", "the-end", "an", "İstanbul", "x" * 50 + "\x00the"]
+    assert normalizer.normalize_many(texts) == [normalizer.normalize(text) for text in texts]
+    assert normalizer.normalize_many(texts)[0] == "οδος"  # final sigma at the end of a text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.floats(0, 1), max_size=30), max_size=5))
+def test_running_totals_add_left_to_right_like_the_official_loop(batches):
+    totals = RunningTotals()
+    expected = 0
+    for batch in batches:
+        totals.add("f1", batch)
+        for score in batch:
+            expected += score
+    if any(batches):
+        assert totals.percent("f1") == 100.0 * expected / sum(map(len, batches))
