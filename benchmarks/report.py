@@ -5,7 +5,7 @@
 ...     "qascore": {"seconds": 0.5, "peak_bytes": 2 ** 19, "memory_method": "m", "scores": {}}}}]
 >>> ratio(runs[0]["results"], "qascore", "official")
 4.0
->>> "| qascore.compute (lists) | 0.500 |" in render({"cpu": "x"}, runs, command="python run.py")
+>>> "| qascore.compute (lists) | 0.500 | 0.50 |" in render({"cpu": "x"}, runs, command="python run.py")
 True
 """
 
@@ -52,13 +52,16 @@ def _size_section(run):
     results = run["results"]
     size = run["size"]
     lines = [f"### {size:,} pairs", "",
-             "| scorer | seconds | CPU s | pairs/s | peak MiB | EM | F1 | x official | x torchmetrics | x evaluate squad |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "| scorer | seconds (median) | each round | CPU s | pairs/s | peak MiB | EM | F1 | x official "
+             "| x torchmetrics | x evaluate squad |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for name, measured in results.items():
         speedups = [ratio(results, name, baseline) if name != baseline else None for baseline in BASELINES]
         scores = measured["scores"]
         lines.append(
-            f"| {PEERS[name].label} | {measured['seconds']:.3f} | {_fmt(measured.get('cpu_seconds'), '.3f')} "
+            f"| {PEERS[name].label} | {measured['seconds']:.3f} "
+            f"| {' / '.join(format(seconds, '.2f') for seconds in measured.get('seconds_each', [measured['seconds']]))} "
+            f"| {_fmt(measured.get('cpu_seconds'), '.3f')} "
             f"| {size / measured['seconds']:,.0f} "
             f"| {measured['peak_bytes'] / 2 ** 20:,.1f} | {_fmt(scores.get('exact_match'), '.4f')} "
             f"| {_fmt(scores.get('f1'), '.4f')} | " + " | ".join(_fmt(value, ".2f") for value in speedups) + " |")
@@ -175,6 +178,9 @@ def render(description, runs, adapter=(), *, command, load=None):
         "answers, 40% exact, 35% partial, 25% wrong predictions.",
         "- Each scorer runs in a fresh interpreter with its inputs already in its native format; time is wall "
         "clock of the scoring call only (module loading and input building excluded).",
+        "- Rounds: every scorer is measured once per round, all scorers in turn, for several rounds; each is "
+        "reported by its median round ('each round' lists them all), and every ratio is between medians. The "
+        "CPU-s and memory columns are those of the median round.",
         f"- Peak memory: resident-set growth during the scoring call ({'; '.join(memory_methods)}); for "
         "qascore.parallel only the parent process is counted (workers are forked copies).",
         "- 'x peer' columns: peer seconds / this row's seconds (higher is faster than that peer).",

@@ -4,7 +4,9 @@
     python benchmarks/run.py --sizes 10000        # smoke run, as CI does (under a minute)
 
 Each (peer, size) is measured in a fresh interpreter by ``measure.py`` (time of the
-scoring call, peak resident-memory growth during it). Then the scores are checked:
+scoring call, peak resident-memory growth during it), in ``--rounds`` rounds (default 3):
+each round measures every peer once, so a slow spell of a shared machine hits all peers
+alike, and each peer is reported by its median round. Then the scores are checked:
 qascore's functions and qa_em_f1 must equal the official v1.1 algorithm exactly
 (float64 ``==``), evaluate's squad module too, and torchmetrics must equal the official
 per-example scores summed in float32 as torchmetrics does (within 1e-3 points); its
@@ -51,6 +53,17 @@ def _child(script, *arguments):
 def measure_in_subprocess(peer, size, *, seed, cache_dir):
     """Measure one peer at one size with ``measure.py`` in a new interpreter."""
     return _child("measure.py", "--peer", peer, "--size", size, "--seed", seed, "--cache-dir", cache_dir)
+
+
+def median_round(measured):
+    """The round with the median wall-clock time (the lower middle one for an even count), with every
+    round's seconds under ``seconds_each``.
+
+    >>> median_round([{"seconds": 3.0}, {"seconds": 1.0}, {"seconds": 2.0}])
+    {'seconds': 2.0, 'seconds_each': [3.0, 1.0, 2.0]}
+    """
+    ordered = sorted(measured, key=lambda result: result["seconds"])
+    return {**ordered[(len(ordered) - 1) // 2], "seconds_each": [result["seconds"] for result in measured]}
 
 
 def measure_adapter(sizes, *, seed, cache_dir):
@@ -129,6 +142,7 @@ def main(argv=None):
     parser.add_argument("--adapter-sizes", type=int, nargs="*",
                         help="Trainer adapter benchmark sizes (default: 10000 and 100000, up to the largest --sizes; "
                              "give none to skip it)")
+    parser.add_argument("--rounds", type=int, default=3, help="measure every peer this many times (median reported)")
     parser.add_argument("--json", help="also write the raw measurements here")
     args = parser.parse_args(argv)
     if "official" not in args.peers:
@@ -138,11 +152,18 @@ def main(argv=None):
     runs = []
     for size in args.sizes:
         pairs = cached_pairs(size, seed=args.seed, cache_dir=args.cache_dir)
-        results = {}
-        for peer in args.peers:
-            results[peer] = measure_in_subprocess(peer, size, seed=args.seed, cache_dir=args.cache_dir)
-            print(f"{size:>9} {peer:<16} {results[peer]['seconds']:8.2f} s "
-                  f"{results[peer]['peak_bytes'] / 2 ** 20:9.1f} MiB", flush=True)
+        rounds = {peer: [] for peer in args.peers}
+        for round_number in range(1, args.rounds + 1):
+            for peer in args.peers:
+                measured = measure_in_subprocess(peer, size, seed=args.seed, cache_dir=args.cache_dir)
+                rounds[peer].append(measured)
+                print(f"{size:>9} round {round_number} {peer:<16} {measured['seconds']:8.2f} s "
+                      f"{measured['peak_bytes'] / 2 ** 20:9.1f} MiB", flush=True)
+        results = {peer: median_round(measured) for peer, measured in rounds.items()}
+        for peer, measured in rounds.items():
+            for other in measured:
+                if other["scores"] != results[peer]["scores"]:
+                    raise ScoreMismatch(f"{peer} gave different scores in different rounds at {size}")
         runs.append({"size": size, "results": results, "notes": check_scores(results, pairs)})
 
     if args.adapter_sizes is None:

@@ -23,7 +23,7 @@ from qascore import __version__
 from qascore.formats import align, empty_columns, to_columns
 from qascore.no_answer import DEFAULT_ABSTENTIONS
 from qascore.normalize import MLQA_LANGUAGES, Normalizer, get_normalizer
-from qascore.parallel import check_num_proc
+from qascore.parallel import check_num_proc, score_in_processes
 from qascore.presets import Preset, get_preset
 from qascore.scored import RunningTotals, ScoredExamples, fold, needs_every_example, score_aligned, summarize
 from qascore.scoring import cyclic_gc_paused
@@ -176,10 +176,10 @@ def check_option_names(options: Dict[str, object]) -> Dict[str, object]:
     return options
 
 
-def score_columns(columns: Dict[str, list], options: Options, *, num_proc: int = 1) -> Dict[str, object]:
+def score_columns(columns: Dict[str, list], options: Options) -> Dict[str, object]:
     """Score rows in the layout of :func:`qascore.formats.to_columns` (possibly many batches)."""
     examples = align(columns, missing=options.missing, extra=options.extra)
-    return summarize(score_aligned(examples, options, num_proc), options)
+    return summarize(score_aligned(examples, options), options)
 
 
 def compute(
@@ -206,8 +206,13 @@ def compute(
     checked = make_options(preset, **check_option_names(options))
     num_proc = check_num_proc(num_proc)
     with cyclic_gc_paused():
+        if num_proc > 1:
+            scored = score_in_processes(predictions, references, inputs=inputs,
+                                        no_answer_probabilities=no_answer_probabilities, options=checked,
+                                        num_proc=num_proc)
+            return summarize(scored, checked)
         columns = to_columns(predictions, references, inputs=inputs, no_answer_probabilities=no_answer_probabilities)
-        return score_columns(columns, checked, num_proc=num_proc)
+        return score_columns(columns, checked)
 
 
 def signature(preset: str = "squad", **options) -> str:

@@ -1,16 +1,23 @@
-"""Per-example scoring on several cores, with exactly the numbers of one process.
+"""Scoring on several processes, with exactly the numbers of one process.
 
-:func:`score_examples_parallel` splits aligned examples into ``num_proc`` contiguous
-chunks, scores each in a forked worker with :func:`qascore.scoring.score_examples` (the
-code a single process runs) and joins the scores in their original order; everything
-else (checks, pairing by id, thresholds, averages) stays in the calling process, so every
-preset and option works and every figure is bit-identical. Use it through
-``qascore.compute(..., num_proc=N)`` or ``qascore score --num-proc N``.
+:func:`score_in_processes` splits the questions into ``num_proc`` contiguous slices and
+runs stage one (:func:`qascore.scored.score_aligned`: EM, F1 and the other per-question
+facts) on each slice in a forked worker. The parent joins the slices' arrays in their
+original order, and the results are computed from them exactly as in one process, so
+every preset and option works and every figure is bit-identical.
 
->>> from qascore.normalize import SquadNormalizer
->>> exact, f1 = score_examples_parallel(["Denver Broncos", "the 1990s"], [["Denver Broncos"], ["1990"]],
-...                                     SquadNormalizer(), unanswerable=False, num_proc=2)
->>> exact.tolist(), f1.tolist()
+- Plain lists are paired by position, so each worker also checks and pairs its own slice
+  and the parent only hands out the bounds: nearly all the work runs in parallel.
+- SQuAD records are paired by id over the whole input first, in the parent.
+
+When a worker finds bad input, the parent scores the whole input in one process, which
+raises the error with its true position. Use it through ``qascore.compute(..., num_proc=N)``
+or ``qascore score --num-proc N``.
+
+>>> from qascore.evaluation import make_options
+>>> scored = score_in_processes(["Denver Broncos", "the 1990s"], [["Denver Broncos"], ["1990"]],
+...                             options=make_options("squad"), num_proc=2)
+>>> list(scored.exact), list(scored.f1)
 ([1.0, 0.0], [1.0, 0.0])
 """
 
@@ -18,14 +25,12 @@ from __future__ import annotations
 
 import multiprocessing
 import numbers
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence
 
-import numpy as np
+from qascore.formats import Examples, align, to_columns
+from qascore.scored import ScoredExamples, score_aligned
 
-from qascore.normalize import Normalizer
-from qascore.scoring import score_examples
-
-__all__ = ["check_num_proc", "score_examples_parallel"]
+__all__ = ["check_num_proc", "score_in_processes"]
 
 # What forked workers read: set by the parent just before the pool starts, inherited by fork.
 _shared: Dict[str, object] = {}
@@ -38,46 +43,96 @@ def check_num_proc(num_proc) -> int:
     return int(num_proc)
 
 
-def _chunks(length: int, parts: int) -> List[range]:
-    """``parts`` contiguous, nearly equal ranges covering ``range(length)``.
+def _slices(length: int, parts: int) -> List[slice]:
+    """``parts`` contiguous, nearly equal slices of ``range(length)``; the last one is open-ended.
 
-    >>> _chunks(5, 2)
-    [range(0, 2), range(2, 5)]
+    The last slice reaches to the end of every column, so a column longer than the others
+    shows up as a length mismatch in the last worker instead of being cut off.
+
+    >>> _slices(5, 2)
+    [slice(0, 2, None), slice(2, None, None)]
     """
     bounds = [length * part // parts for part in range(parts + 1)]
-    return [range(start, stop) for start, stop in zip(bounds, bounds[1:]) if stop > start]
+    pieces = [slice(start, stop) for start, stop in zip(bounds, bounds[1:]) if stop > start]
+    if pieces:
+        pieces[-1] = slice(pieces[-1].start, None)
+    return pieces
 
 
-def _score_chunk(rows: range):
-    """Worker: score the examples in ``rows``."""
-    return score_examples(
-        _shared["predictions"][rows.start:rows.stop],
-        _shared["references"][rows.start:rows.stop],
-        _shared["normalizer"],
-        unanswerable=_shared["unanswerable"],
+def _cut(values: Optional[Sequence], piece: slice):
+    return None if values is None else values[piece]
+
+
+def _score_plain_slice(piece: slice) -> ScoredExamples:
+    """Worker: check, pair and score one slice of plain lists."""
+    columns = to_columns(
+        _shared["predictions"][piece], _shared["references"][piece],
+        inputs=_cut(_shared["inputs"], piece), no_answer_probabilities=_cut(_shared["no_answer_probabilities"], piece),
+    )
+    options = _shared["options"]
+    return score_aligned(align(columns, missing=options.missing, extra=options.extra), options)
+
+
+def _score_aligned_slice(piece: slice) -> ScoredExamples:
+    """Worker: score one slice of examples already paired by id (their ids stay with the parent)."""
+    examples: Examples = _shared["examples"]
+    part = Examples(
+        predictions=examples.predictions[piece], references=examples.references[piece], ids=None,
+        no_answer_probabilities=_cut(examples.no_answer_probabilities, piece), inputs=_cut(examples.inputs, piece),
+    )
+    return score_aligned(part, _shared["options"])
+
+
+def _is_plain(predictions, references) -> bool:
+    """True for non-empty plain lists (paired by position), False for records or anything unusual."""
+    return (
+        isinstance(predictions, (list, tuple)) and isinstance(references, (list, tuple))
+        and len(references) > 0 and not isinstance(references[0], dict)
+        and len(predictions) > 0 and not isinstance(predictions[0], dict)
     )
 
 
-def score_examples_parallel(
-    predictions: Sequence[Optional[str]],
-    references: Sequence[Sequence[str]],
-    normalizer: Normalizer,
+def score_in_processes(
+    predictions: Sequence,
+    references: Sequence,
     *,
-    unanswerable: bool,
+    options,
     num_proc: int,
-) -> Tuple[np.ndarray, np.ndarray]:
-    """:func:`qascore.scoring.score_examples` on ``num_proc`` processes.
+    inputs: Optional[Sequence[str]] = None,
+    no_answer_probabilities: Optional[Sequence[float]] = None,
+) -> ScoredExamples:
+    """Stage one of :func:`qascore.compute` on ``num_proc`` forked processes.
 
     Uses the ``fork`` start method (Linux, macOS), so the inputs are not copied to the
-    workers; with ``num_proc=1`` or where fork is unavailable everything runs here.
+    workers; with one process, or where fork is unavailable, everything runs here.
     """
-    chunks = _chunks(len(references), check_num_proc(num_proc))
-    if len(chunks) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return score_examples(predictions, references, normalizer, unanswerable=unanswerable)
-    _shared.update(predictions=predictions, references=references, normalizer=normalizer, unanswerable=unanswerable)
+    raw = dict(predictions=predictions, references=references, inputs=inputs,
+               no_answer_probabilities=no_answer_probabilities)
+    num_proc = check_num_proc(num_proc)
+    if num_proc == 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return _score_here(raw, options)
+    if _is_plain(predictions, references):
+        _shared.update(raw, options=options)
+        worker, examples = _score_plain_slice, None
+    else:
+        examples = align(to_columns(**raw), missing=options.missing, extra=options.extra)
+        _shared.update(examples=examples, options=options)
+        worker = _score_aligned_slice
+    pieces = _slices(len(references if examples is None else examples), num_proc)
     try:
-        with multiprocessing.get_context("fork").Pool(len(chunks)) as pool:
-            scored = pool.map(_score_chunk, chunks)
+        with multiprocessing.get_context("fork").Pool(len(pieces)) as pool:
+            parts = pool.map(worker, pieces)
+    except (TypeError, ValueError):
+        return _score_here(raw, options)  # raises the same error, at its position in the whole input
     finally:
         _shared.clear()
-    return np.concatenate([exact for exact, _ in scored]), np.concatenate([f1 for _, f1 in scored])
+    scored = ScoredExamples.empty()
+    for part in parts:
+        scored.extend(part)
+    if examples is not None:
+        scored.ids = examples.ids
+    return scored
+
+
+def _score_here(raw: Dict[str, Optional[Sequence]], options) -> ScoredExamples:
+    return score_aligned(align(to_columns(**raw), missing=options.missing, extra=options.extra), options)

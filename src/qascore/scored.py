@@ -29,7 +29,7 @@ from qascore.analysis import QUESTION_TYPES, grounding_flags, question_type_code
 from qascore.bootstrap import confidence_interval
 from qascore.formats import Examples
 from qascore.no_answer import answered_codes, apply_threshold, best_threshold, map_abstentions
-from qascore.parallel import score_examples_parallel
+from qascore.scoring import score_examples
 
 __all__ = ["ScoredExamples", "RunningTotals", "score_aligned", "fold", "needs_every_example", "summarize"]
 
@@ -98,15 +98,14 @@ def _check_answerable(examples: Examples, options) -> None:
         )
 
 
-def score_aligned(examples: Examples, options, num_proc: int = 1) -> ScoredExamples:
+def score_aligned(examples: Examples, options) -> ScoredExamples:
     """Stage one: EM, F1 and the facts the results need, per question."""
     _check_answerable(examples, options)
     predictions = examples.predictions
     if options.abstentions is not None:
         predictions = map_abstentions(predictions, options.abstentions, options.normalizer.normalize)
-    exact, f1 = score_examples_parallel(
-        predictions, examples.references, options.normalizer,
-        unanswerable=options.preset.unanswerable, num_proc=num_proc,
+    exact, f1 = score_examples(
+        predictions, examples.references, options.normalizer, unanswerable=options.preset.unanswerable
     )
     scored = ScoredExamples(
         exact=array("d", exact.tobytes()),
