@@ -54,11 +54,23 @@ def test_squad_v2_with_scores_inputs_and_intervals_match_one_process_exactly():
     assert abs(two["exact"] - XLNET_NULL_ODDS["expected"]["exact"]) <= 1e-9
 
 
-def test_errors_are_raised_before_any_worker_starts():
-    with pytest.raises(ValueError, match="no gold answer"):
-        qascore.compute(["a", "b", "c"], [["a"], ["b"], []], num_proc=2)
+def test_errors_name_their_position_in_the_whole_input():
+    # each worker checks its own slice; the parent then re-checks everything to report the true position
+    with pytest.raises(ValueError, match=r"2 questions have no gold answer \(references\[2\], references\[3\]\)"):
+        qascore.compute(["a", "b", "c", "d"], [["a"], ["b"], [], []], num_proc=2)
     with pytest.raises(TypeError, match=r"predictions\[3\] must be a string"):
         qascore.compute(["a", "b", "c", 4], [["a"], ["b"], ["c"], ["d"]], num_proc=2)
+
+
+@pytest.mark.parametrize("predictions, references, inputs, message", [
+    (["a", "b", "c"], [["a"], ["b"]], None, "Got 3 predictions but 2 references"),
+    (["a", "b"], [["a"], ["b"], ["c"]], None, "Got 2 predictions but 3 references"),
+    (["a", "b", "c", "d"], [["a"], ["b"], ["c"], ["d"]], ["q"] * 3, "Got 3 inputs for 4 predictions"),
+    (["a", "b", "c", "d"], [["a"], ["b"], ["c"], ["d"]], ["q"] * 5, "Got 5 inputs for 4 predictions"),
+])
+def test_columns_of_different_lengths_are_refused_not_cut(predictions, references, inputs, message):
+    with pytest.raises(ValueError, match=message):
+        qascore.compute(predictions, references, inputs=inputs, num_proc=2)
 
 
 @pytest.mark.parametrize("num_proc", [0, 1.5, True])
