@@ -108,3 +108,10 @@ def test_running_totals_add_left_to_right_like_the_official_loop(batches):
             expected += score
     if any(batches):
         assert totals.percent("f1") == 100.0 * expected / sum(map(len, batches))
+
+
+def test_many_texts_are_normalised_in_passes_each_falling_back_on_its_own():
+    normalizer = get_normalizer("squad")
+    texts = [f"The {i}, an apple!" for i in range(45_000)]
+    texts[30_000] = "a\x00the"  # the separator inside a text: that pass goes one text at a time
+    assert normalizer.normalize_many(texts) == [normalizer.normalize(text) for text in texts]

@@ -93,8 +93,14 @@ def _score(predictions, references, normalizer, *, unanswerable):
     if unanswerable:  # v2.0: gold answers that normalise to nothing do not count
         kept = gold != table.empty_string
         question_of_pair, gold = question_of_pair[kept], gold[kept]
-    exact, f1 = _pair_scores(table, prediction[question_of_pair], gold, unanswerable=unanswerable)
-    question_exact, question_f1 = _best_per_question(question_of_pair, exact, f1, count)
+    prediction_of_pair = prediction[question_of_pair]
+    question_exact = _best_per_question(question_of_pair, prediction_of_pair == gold, count)
+    # F1 of a question with an exact match is 1 (under v1.1 0 if the match is empty: nothing overlaps);
+    # only the other questions need token overlap
+    question_f1 = _best_per_question(*_open_pairs_f1(table, question_of_pair, prediction_of_pair, gold,
+                                                     question_exact), count)
+    matched = question_exact == 1
+    question_f1[matched] = 1.0 if unanswerable else table.lengths[prediction[matched]] > 0
     if unanswerable:  # no gold answer left: only the empty prediction is right
         no_gold = np.bincount(question_of_pair, minlength=count) == 0
         question_exact[no_gold] = prediction[no_gold] == table.empty_string
@@ -111,15 +117,14 @@ def _missing_predictions(predictions) -> Optional[np.ndarray]:
     return np.fromiter((text is None for text in predictions), dtype=bool, count=len(predictions))
 
 
-def _pair_scores(table: TokenTable, prediction: np.ndarray, gold: np.ndarray, *, unanswerable: bool):
-    """EM and F1 of each (prediction, gold) pair of normalised-string ids."""
-    exact = prediction == gold
-    f1 = exact.astype(np.float64)  # the same non-empty string: F1 is exactly 1.0
-    if not unanswerable:
-        f1[exact & (table.lengths[prediction] == 0)] = 0.0  # v1.1: empty equals empty, but nothing overlaps
-    partial = np.flatnonzero(~exact & table.may_overlap(prediction, gold))
-    f1[partial] = _official_f1(table, prediction[partial], gold[partial])
-    return exact, f1
+def _open_pairs_f1(table: TokenTable, question_of_pair, prediction, gold, question_exact):
+    """The pairs of questions without an exact match, and their F1 (0 unless some token overlaps)."""
+    open_pairs = np.flatnonzero(question_exact[question_of_pair] == 0)
+    prediction, gold = prediction[open_pairs], gold[open_pairs]
+    f1 = np.zeros(len(open_pairs))
+    overlapping = np.flatnonzero(table.may_overlap(prediction, gold))
+    f1[overlapping] = _official_f1(table, prediction[overlapping], gold[overlapping])
+    return question_of_pair[open_pairs], f1
 
 
 def _official_f1(table: TokenTable, prediction: np.ndarray, gold: np.ndarray) -> np.ndarray:
@@ -138,16 +143,13 @@ def _official_f1(table: TokenTable, prediction: np.ndarray, gold: np.ndarray) ->
     return f1[pair_of_distinct.reshape(-1)]
 
 
-def _best_per_question(question_of_pair: np.ndarray, exact: np.ndarray, f1: np.ndarray, count: int):
-    """The maximum EM and F1 over each question's pairs (0 for a question without pairs).
+def _best_per_question(question_of_pair: np.ndarray, scores: np.ndarray, count: int) -> np.ndarray:
+    """The maximum score over each question's pairs, as float64 (0 for a question without pairs).
 
     ``question_of_pair`` is sorted, so each question's pairs are one contiguous run.
     """
-    question_exact = np.zeros(count)
-    question_f1 = np.zeros(count)
+    best = np.zeros(count)
     if len(question_of_pair):
         starts = np.flatnonzero(np.r_[True, question_of_pair[1:] != question_of_pair[:-1]])
-        questions = question_of_pair[starts]
-        question_exact[questions] = np.maximum.reduceat(exact, starts)
-        question_f1[questions] = np.maximum.reduceat(f1, starts)
-    return question_exact, question_f1
+        best[question_of_pair[starts]] = np.maximum.reduceat(scores, starts)
+    return best
