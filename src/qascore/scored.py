@@ -125,11 +125,12 @@ def score_aligned(examples: Examples, options) -> ScoredExamples:
 
 
 class RunningTotals:
-    """Sums and counts of per-example scores, added in input order with ``+=``.
+    """Sums and counts of per-example scores, added one at a time in input order.
 
-    Adding one example at a time, as the official scripts do, makes the totals of many
-    batches bit-identical to one pass over all of them (``sum()`` compensates rounding
-    since Python 3.12 and could differ in the last digits).
+    Adding left to right, as the official scripts' ``+=`` loop does (``np.add.accumulate``
+    does the same in C), makes the totals of many batches bit-identical to one pass over all
+    of them; ``sum()`` (compensated since Python 3.12) and ``np.sum`` (pairwise) could differ
+    in the last digits.
 
     >>> totals = RunningTotals()
     >>> totals.add("f1", [1.0, 0.5])

@@ -10,10 +10,10 @@ each the maximum over that question's gold answers. Two rule sets exist:
   and F1 1).
 
 How it is fast: every distinct string is normalised once (:class:`qascore.tokens.TokenTable`),
-then each (prediction, gold) pair is a pair of integers. Equal integers are an exact match;
-the token overlap of the remaining pairs is counted with array operations, once per
-distinct pair; F1 is the official arithmetic applied to whole float64 arrays, which gives
-the same bits as the scripts' Python floats.
+then each (prediction, gold) pair is a pair of integers. Equal integers are an exact match
+(and F1 1); for the questions without one, the token overlap is counted with array
+operations, once per distinct pair; F1 is the official arithmetic applied to whole float64
+arrays, which gives the same bits as the scripts' Python floats.
 
 >>> from qascore.normalize import SquadNormalizer
 >>> exact, f1 = score_examples(["the Broncos", "a"], [["Denver Broncos"], ["The"]], SquadNormalizer(),
@@ -129,9 +129,9 @@ def _open_pairs_f1(table: TokenTable, question_of_pair, prediction, gold, questi
 
 def _official_f1(table: TokenTable, prediction: np.ndarray, gold: np.ndarray) -> np.ndarray:
     """The scripts' F1 arithmetic on arrays, operation for operation, so every value is bit-identical."""
-    number = table.string_count
-    distinct, pair_of_distinct = np.unique(prediction * number + gold, return_inverse=True)
-    prediction, gold = distinct // number, distinct % number
+    strings = table.string_count
+    distinct, pair_of_distinct = np.unique(prediction * strings + gold, return_inverse=True)
+    prediction, gold = distinct // strings, distinct % strings
     same = table.overlap(prediction, gold)
     prediction_length = table.lengths[prediction]
     gold_length = table.lengths[gold]
