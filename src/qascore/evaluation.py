@@ -20,15 +20,15 @@ from dataclasses import dataclass
 from typing import Dict, Optional, Sequence, Union
 
 from qascore import __version__
-from qascore.formats import align, empty_columns, to_columns
+from qascore.cyclic_gc import cyclic_gc_paused
+from qascore.formats import Examples, align, empty_columns, to_columns
 from qascore.no_answer import DEFAULT_ABSTENTIONS
 from qascore.normalize import MLQA_LANGUAGES, Normalizer, get_normalizer
-from qascore.parallel import check_num_proc, score_in_processes
+from qascore.parallel import check_num_proc, score_aligned_in_processes, score_in_processes
 from qascore.presets import Preset, get_preset
 from qascore.scored import RunningTotals, ScoredExamples, fold, needs_every_example, score_aligned, summarize
-from qascore.scoring import cyclic_gc_paused
 
-__all__ = ["Options", "OPTION_NAMES", "check_option_names", "make_options", "compute", "score_columns", "signature", "QAScorer"]
+__all__ = ["Options", "OPTION_NAMES", "check_option_names", "make_options", "compute", "compute_paired", "score_columns", "signature", "QAScorer"]
 
 DEFAULT_NO_ANSWER_THRESHOLD = 1.0
 
@@ -213,6 +213,22 @@ def compute(
             return summarize(scored, checked)
         columns = to_columns(predictions, references, inputs=inputs, no_answer_probabilities=no_answer_probabilities)
         return score_columns(columns, checked)
+
+
+def compute_paired(examples: Examples, *, preset: str = "squad", num_proc: int = 1, **options) -> Dict[str, object]:
+    """:func:`compute` for examples already paired with their gold answers (as files are, by id).
+
+    >>> compute_paired(Examples(predictions=["Paris", None], references=[["Paris"], ["Rome"]]), missing="zero")
+    {'exact_match': 50.0, 'f1': 50.0}
+    """
+    checked = make_options(preset, **check_option_names(options))
+    if checked.missing == "error" and None in examples.predictions:
+        raise ValueError(
+            f"{examples.predictions.count(None)} questions have no prediction (None); predict every question, "
+            "or pass missing='zero' to score them 0 as the official v1.1 script does."
+        )
+    with cyclic_gc_paused():
+        return summarize(score_aligned_in_processes(examples, options=checked, num_proc=num_proc), checked)
 
 
 def signature(preset: str = "squad", **options) -> str:

@@ -1,8 +1,8 @@
 """Score prediction files against gold data files, as the official scripts do.
 
 This is what ``qascore score`` and ``qascore compare`` run, and what the Space's upload tab
-calls: files are read with :mod:`qascore.io`, matched by question id, and scored by
-:func:`qascore.compute` with the official scripts' rules for incomplete files (a question
+calls: files are read with :mod:`qascore.io`, paired by question id (:func:`pair_by_id`), and scored by
+:func:`qascore.evaluation.compute_paired` with the official scripts' rules for incomplete files (a question
 without a prediction scores 0, a prediction for an unknown id is ignored; both are counted).
 
 >>> import json, tempfile, pathlib
@@ -22,9 +22,11 @@ from pathlib import Path
 
 import qascore
 
+from .evaluation import compute_paired
+from .formats import Examples
 from .io import load_no_answer_probabilities, load_predictions, load_references
 
-__all__ = ["score_files", "raw_scores", "compare_files", "summary_counts"]
+__all__ = ["score_files", "pair_by_id", "raw_scores", "compare_files", "summary_counts"]
 
 _LARGE_FILE_BYTES = 1_000_000  # show the progress line for data files at least this big
 
@@ -61,7 +63,7 @@ def score_files(
         no_answer = None if no_answer_file is None else load_no_answer_probabilities(no_answer_file)
         if no_answer is not None and preset != "squad_v2":
             raise ValueError(f"{no_answer_file}: no-answer scores apply to preset squad_v2 only, not {preset}")
-        counts = _coverage(references, predicted)
+        examples, counts = pair_by_id(references, predicted, no_answer, no_answer_file=no_answer_file)
         if strict and (counts["missing"] or counts["extra"]):
             raise ValueError(
                 f"{predictions}: {counts['missing']} questions of {data} have no prediction "
@@ -69,12 +71,11 @@ def score_files(
                 f"data (first: {counts['extra_ids'][:3]}); drop --strict to score missing questions 0 and "
                 "ignore the extras as the official scripts do"
             )
-        records = _prediction_records(references, predicted, no_answer, no_answer_file=no_answer_file)
-        if not records:
+        if not counts["predicted"]:
             raise ValueError(f"{predictions}: none of its ids is a question of {data}; are these the right files?")
         options = _options(preset=preset, language=language, no_answer_threshold=no_answer_threshold)
         stages.next(f"scoring {len(references)} questions")
-        results = qascore.compute(records, references, return_per_example=per_example, num_proc=num_proc, **options)
+        results = compute_paired(examples, return_per_example=per_example, num_proc=num_proc, **options)
     return {
         "results": results,
         "signature": qascore.signature(**options),
@@ -96,34 +97,38 @@ def _options(*, preset: str, language: str | None, no_answer_threshold: float | 
     return options
 
 
-def _coverage(references: list[dict], predicted: dict) -> dict:
-    known = {record["id"] for record in references}
-    missing = [record["id"] for record in references if record["id"] not in predicted]
-    extra = [question_id for question_id in predicted if question_id not in known]
-    return {
-        "questions": len(references),
-        "predicted": len(references) - len(missing),
-        "missing": len(missing),
-        "extra": len(extra),
-        "missing_ids": missing,
-        "extra_ids": extra,
-    }
+def pair_by_id(references: list[dict], predicted: dict, no_answer: dict | None = None, *,
+               no_answer_file: str | Path | None = None) -> tuple[Examples, dict]:
+    """Pair loaded gold records with ``{id: text}`` predictions, in data order, as the official scripts do.
 
+    A question without a prediction gets None (it scores 0); predictions for unknown ids are
+    left out. Returns the examples and the counts (``questions``, ``predicted``, ``missing``,
+    ``extra`` and the ``missing_ids`` and ``extra_ids``).
 
-def _prediction_records(references, predicted, no_answer, *, no_answer_file) -> list[dict]:
-    """SQuAD prediction records for the questions that have a prediction, in data order."""
-    records = []
-    for reference in references:
-        question_id = reference["id"]
-        if question_id not in predicted:
-            continue
-        record = {"id": question_id, "prediction_text": predicted[question_id]}
-        if no_answer is not None:
-            if question_id not in no_answer:
-                raise ValueError(f"{no_answer_file}: has no no-answer score for question id {question_id!r}")
-            record["no_answer_probability"] = no_answer[question_id]
-        records.append(record)
-    return records
+    >>> examples, counts = pair_by_id([{"id": "q1", "answers": {"text": ["Paris"]}},
+    ...                                {"id": "q2", "answers": {"text": ["Rome"]}}], {"q1": "Paris", "q9": "Oslo"})
+    >>> examples.predictions, counts["missing_ids"], counts["extra_ids"]
+    (['Paris', None], ['q2'], ['q9'])
+    """
+    ids = [record["id"] for record in references]
+    texts = list(map(predicted.get, ids))
+    missing = [question_id for question_id, text in zip(ids, texts) if text is None] if None in texts else []
+    matched = len(ids) - len(missing)
+    extra = []
+    if matched < len(predicted):
+        known = set(ids)
+        extra = [question_id for question_id in predicted if question_id not in known]
+    scores = None
+    if no_answer is not None:
+        scores = [None if text is None else no_answer.get(question_id) for question_id, text in zip(ids, texts)]
+        unscored = [question_id for question_id, text, score in zip(ids, texts, scores) if text is not None and score is None]
+        if unscored:
+            raise ValueError(f"{no_answer_file}: has no no-answer score for question id {unscored[0]!r}")
+    examples = Examples(predictions=texts, references=[record["answers"]["text"] for record in references], ids=ids,
+                        no_answer_probabilities=scores)
+    counts = {"questions": len(ids), "predicted": matched, "missing": len(missing), "extra": len(extra),
+              "missing_ids": missing, "extra_ids": extra}
+    return examples, counts
 
 
 def _is_large(path: str | Path) -> bool:
@@ -166,12 +171,8 @@ def raw_scores(scored: dict) -> dict:
     ``{"exact", "f1", "no_answer_scores", "has_answer"}`` (the last two None without scores).
     """
     options = {key: value for key, value in scored["options"].items() if key != "no_answer_threshold"}
-    records = [
-        {"id": record["id"], "prediction_text": scored["predictions"][record["id"]]}
-        for record in scored["references"]
-        if record["id"] in scored["predictions"]
-    ]
-    per_example = qascore.compute(records, scored["references"], return_per_example=True, **options)["per_example"]
+    examples, _ = pair_by_id(scored["references"], scored["predictions"])
+    per_example = compute_paired(examples, return_per_example=True, **options)["per_example"]
     exact_key = next(key for key in per_example if key not in ("id", "f1"))
     raw = {"exact": per_example[exact_key], "f1": per_example["f1"], "no_answer_scores": None, "has_answer": None}
     if scored["no_answer"] is not None:

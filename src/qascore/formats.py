@@ -28,7 +28,7 @@ import numbers
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence
 
-__all__ = ["COLUMNS", "Examples", "to_columns", "align", "empty_columns"]
+__all__ = ["COLUMNS", "Examples", "to_columns", "align", "empty_columns", "all_of_type"]
 
 #: The flat per-row columns one batch becomes (the evaluate module stores exactly these).
 COLUMNS = ("predictions", "references", "prediction_ids", "reference_ids", "no_answer_probabilities", "inputs")
@@ -123,20 +123,20 @@ class _Unusual(Exception):
     """Raised inside a fast path: the row needs the full check (which explains any error)."""
 
 
-def _all_of_type(values, kind: type) -> bool:
+def all_of_type(values, kind: type) -> bool:
     """True if every item of ``values`` has exactly type ``kind`` (one scan in C)."""
     return set(map(type, values)) <= {kind}
 
 
 def _is_text_list(value) -> bool:
-    return type(value) is list and _all_of_type(value, str)
+    return type(value) is list and all_of_type(value, str)
 
 
 def _prediction_rows(predictions: list) -> Dict[str, list]:
     """Prediction columns; common input takes a fast path, anything else the full check."""
     try:
         if type(predictions[0]) is not dict:
-            if not _all_of_type(predictions, str):
+            if not all_of_type(predictions, str):
                 raise _Unusual
             return {"predictions": predictions, "prediction_ids": [], "no_answer_probabilities": []}
         texts, ids, scores = [], [], []
@@ -160,7 +160,7 @@ def _reference_rows(references: list) -> Dict[str, list]:
     answer_lists, ids = [], []
     try:
         if type(references[0]) is not dict:
-            if _all_of_type(references, list) and _all_of_type(itertools.chain.from_iterable(references), str):
+            if all_of_type(references, list) and all_of_type(itertools.chain.from_iterable(references), str):
                 return {"references": references, "reference_ids": ids}
             for reference in references:
                 if type(reference) is str:

@@ -32,7 +32,10 @@ import json
 import math
 import os
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
+
+from .cyclic_gc import cyclic_gc_paused
+from .formats import all_of_type
 
 __all__ = [
     "load_references",
@@ -103,13 +106,14 @@ def load_references(path: str | os.PathLike, *, split: str | None = None) -> lis
     ``validation``). Question order follows the file; duplicate ids are an error.
     """
     path = Path(path)
-    if path.is_dir():
-        records = _references_from_saved_dataset(path, split=split)
-    elif path.suffix.lower() in _JSONL_SUFFIXES:
-        path = _existing_file(path)
-        records = [_reference_record(raw, where=f"{path}:{line}") for line, raw in _read_json_lines(path)]
-    else:
-        return references_from_document(read_json(path), source=str(path))
+    with cyclic_gc_paused():
+        if path.is_dir():
+            records = _references_from_saved_dataset(path, split=split)
+        elif path.suffix.lower() in _JSONL_SUFFIXES:
+            path = _existing_file(path)
+            records = _each_json_line(path, _reference_record)
+        else:
+            return references_from_document(read_json(path), source=str(path))
     _reject_duplicate_ids(records, path)
     if not records:
         raise ValueError(f"{path}: contains no questions")
@@ -124,16 +128,17 @@ def references_from_document(document: Any, *, source: str = "references") -> li
     >>> references_from_document({"data": [{"paragraphs": [{"qas": [{"id": "q1", "answers": []}]}]}]})
     [{'id': 'q1', 'answers': {'text': [], 'answer_start': []}}]
     """
-    if isinstance(document, dict) and "data" in document:
-        records = _references_from_squad_document(document, path=source)
-    elif isinstance(document, list):
-        records = [_reference_record(raw, where=f"{source}: record {index}") for index, raw in enumerate(document)]
-    else:
-        raise ValueError(
-            f"{source}: not a SQuAD-format document (a JSON object with a 'data' list) nor a list of "
-            "{id, answers} records; give the official dev file, a .jsonl of {id, answers}, or a "
-            "datasets directory saved with save_to_disk"
-        )
+    with cyclic_gc_paused():
+        if isinstance(document, dict) and "data" in document:
+            records = _references_from_squad_document(document, path=source)
+        elif isinstance(document, list):
+            records = _converted(_reference_record, document, lambda index: f"{source}: record {index}")
+        else:
+            raise ValueError(
+                f"{source}: not a SQuAD-format document (a JSON object with a 'data' list) nor a list of "
+                "{id, answers} records; give the official dev file, a .jsonl of {id, answers}, or a "
+                "datasets directory saved with save_to_disk"
+            )
     _reject_duplicate_ids(records, source)
     if not records:
         raise ValueError(f"{source}: contains no questions")
@@ -146,10 +151,11 @@ def _references_from_squad_document(document: dict, *, path: str) -> list[dict]:
     if not isinstance(articles, list):
         raise ValueError(f"{path}: 'data' must be a list of articles, got {type(articles).__name__}")
     for article_index, article in enumerate(articles):
-        for paragraph_index, paragraph in enumerate(_field(article, "paragraphs", list, f"{path}: data[{article_index}]")):
+        paragraphs = _located(lambda: _field(article, "paragraphs", list), f"{path}: data[{article_index}]")
+        for paragraph_index, paragraph in enumerate(paragraphs):
             where = f"{path}: data[{article_index}].paragraphs[{paragraph_index}]"
-            for qa_index, qa in enumerate(_field(paragraph, "qas", list, where)):
-                records.append(_reference_record(qa, where=f"{where}.qas[{qa_index}]"))
+            qas = _located(lambda: _field(paragraph, "qas", list), where)
+            records += _converted(_reference_record, qas, lambda index: f"{where}.qas[{index}]")
     return records
 
 
@@ -174,56 +180,107 @@ def _references_from_saved_dataset(path: Path, *, split: str | None) -> list[dic
         loaded = loaded[split]
     elif split is not None:
         raise ValueError(f"{path}: is a single dataset, --split {split!r} does not apply")
-    return [_reference_record(row, where=f"{path}: row {index}") for index, row in enumerate(loaded)]
+    return _converted(_reference_record, list(loaded), lambda index: f"{path}: row {index}")
 
 
-def _reference_record(raw: Any, *, where: str) -> dict:
+class _BadRecord(Exception):
+    """A problem inside one record; the caller adds where that record is in the file."""
+
+    def __init__(self, message: str, field: str = ""):
+        super().__init__(message)
+        self.field = field
+
+
+def _located(read: Callable[[], Any], where: str) -> Any:
+    """``read()``, with any :class:`_BadRecord` turned into a ValueError that starts with ``where``."""
+    try:
+        return read()
+    except _BadRecord as problem:
+        raise ValueError(f"{where}{problem.field}: {problem}") from None
+
+
+def _converted(convert: Callable[[Any], Any], raws: list, where: Callable[[int], str]) -> list:
+    """``[convert(raw) for raw in raws]``; a :class:`_BadRecord` becomes a ValueError naming ``where(index)``.
+
+    The location is only formatted for a bad record, which keeps a million-question file fast.
+    """
+    converted = []
+    index = 0
+    try:
+        for index, raw in enumerate(raws):
+            converted.append(convert(raw))
+    except _BadRecord as problem:
+        raise ValueError(f"{where(index)}{problem.field}: {problem}") from None
+    return converted
+
+
+def _each_json_line(path: Path, convert: Callable[[Any], Any]) -> list:
+    """``convert`` applied to each record of a JSON Lines file; errors name the line."""
+    lines = list(_read_json_lines(path))
+    return _converted(convert, [raw for _, raw in lines], lambda index: f"{path}:{lines[index][0]}")
+
+
+def _reference_record(raw: Any) -> dict:
     if not isinstance(raw, dict):
-        raise ValueError(f"{where}: expected an object with 'id' and 'answers', got {type(raw).__name__}")
-    question_id = _field(raw, "id", (str, int), where)
-    record = {"id": str(question_id), "answers": _answers(_field(raw, "answers", (dict, list), where), where)}
+        raise _BadRecord(f"expected an object with 'id' and 'answers', got {type(raw).__name__}")
+    question_id = _field(raw, "id", (str, int))
+    record = {"id": str(question_id), "answers": _answers(_field(raw, "answers", (dict, list)))}
     if isinstance(raw.get("question"), str):
         record["question"] = raw["question"]
     return record
 
 
-def _answers(raw: dict | list, where: str) -> dict:
+def _answers(raw: dict | list) -> dict:
     """Bring the three accepted answer layouts to ``{"text": [...], "answer_start": [...]}``."""
     if isinstance(raw, dict):
-        texts = _field(raw, "text", list, f"{where}.answers")
+        texts = _field(raw, "text", list, ".answers")
         starts = raw.get("answer_start", [_NO_ANSWER_START] * len(texts))
         if not isinstance(starts, list) or len(starts) != len(texts):
-            raise ValueError(f"{where}.answers: 'answer_start' must be a list as long as 'text'")
+            raise _BadRecord("'answer_start' must be a list as long as 'text'", ".answers")
+        if not all_of_type(texts, str):
+            raise _BadRecord("every answer text must be a string", ".answers")
+    elif all_of_type(raw, dict):  # the official layout: [{"text", "answer_start"}, ...]
+        texts = [answer.get("text") for answer in raw]
+        if not all_of_type(texts, str):
+            return _answers_one_by_one(raw)  # explains which answer is wrong
+        starts = [answer.get("answer_start", _NO_ANSWER_START) for answer in raw]
+    elif all_of_type(raw, str):
+        texts, starts = raw, [_NO_ANSWER_START] * len(raw)
     else:
-        texts, starts = [], []
-        for index, answer in enumerate(raw):
-            if isinstance(answer, str):
-                texts.append(answer)
-                starts.append(_NO_ANSWER_START)
-            elif isinstance(answer, dict) and isinstance(answer.get("text"), str):
-                texts.append(answer["text"])
-                starts.append(answer.get("answer_start", _NO_ANSWER_START))
-            else:
-                raise ValueError(
-                    f"{where}.answers[{index}]: expected a string or an object with a 'text' string, "
-                    f"got {answer!r}"
-                )
-    if not all(isinstance(text, str) for text in texts):
-        raise ValueError(f"{where}.answers: every answer text must be a string")
-    return {"text": list(texts), "answer_start": [int(start) for start in starts]}
+        return _answers_one_by_one(raw)
+    return {"text": list(texts), "answer_start": starts if all_of_type(starts, int) else [int(s) for s in starts]}
 
 
-def _field(container: Any, name: str, kind: type | tuple, where: str) -> Any:
+def _answers_one_by_one(raw: list) -> dict:
+    """The answer list layout checked answer by answer (mixed strings and objects, or an error)."""
+    texts, starts = [], []
+    for index, answer in enumerate(raw):
+        if isinstance(answer, str):
+            texts.append(answer)
+            starts.append(_NO_ANSWER_START)
+        elif isinstance(answer, dict) and isinstance(answer.get("text"), str):
+            texts.append(answer["text"])
+            starts.append(int(answer.get("answer_start", _NO_ANSWER_START)))
+        else:
+            raise _BadRecord(f"expected a string or an object with a 'text' string, got {answer!r}",
+                             f".answers[{index}]")
+    return {"text": texts, "answer_start": starts}
+
+
+def _field(container: Any, name: str, kind: type | tuple, field: str = "") -> Any:
+    """``container[name]`` if it has type ``kind``, else a :class:`_BadRecord` naming the field."""
     if not isinstance(container, dict) or name not in container:
-        raise ValueError(f"{where}: missing the '{name}' field")
+        raise _BadRecord(f"missing the '{name}' field", field)
     value = container[name]
     if not isinstance(value, kind) or isinstance(value, bool):
         expected = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-        raise ValueError(f"{where}: '{name}' must be {expected}, got {type(value).__name__}")
+        raise _BadRecord(f"'{name}' must be {expected}, got {type(value).__name__}", field)
     return value
 
 
 def _reject_duplicate_ids(records: list[dict], path: str | Path) -> None:
+    if len({record["id"] for record in records}) == len(records):
+        return
     seen: set[str] = set()
     for index, record in enumerate(records):
         if record["id"] in seen:
@@ -240,14 +297,14 @@ def load_predictions(path: str | os.PathLike) -> dict[str, str]:
     An empty string means the system abstained (the SQuAD v2.0 convention).
     """
     path = _existing_file(path)
-    if path.suffix.lower() in _JSONL_SUFFIXES:
-        predictions = {}
-        for line, raw in _read_json_lines(path):
-            where = f"{path}:{line}"
-            question_id = str(_field(raw, "id", (str, int), where))
-            predictions[question_id] = _field(raw, "prediction_text", str, where)
-        return predictions
-    return predictions_from_mapping(read_json(path), source=str(path))
+    with cyclic_gc_paused():
+        if path.suffix.lower() in _JSONL_SUFFIXES:
+            return dict(_each_json_line(path, _prediction_item))
+        return predictions_from_mapping(read_json(path), source=str(path))
+
+
+def _prediction_item(raw: Any) -> tuple[str, str]:
+    return str(_field(raw, "id", (str, int))), _field(raw, "prediction_text", str)
 
 
 def predictions_from_mapping(document: Any, *, source: str = "predictions") -> dict[str, str]:
@@ -263,9 +320,9 @@ def predictions_from_mapping(document: Any, *, source: str = "predictions") -> d
             f"{source}: predictions must be a JSON object mapping question id to answer text "
             f"(the official format), got a {type(document).__name__}"
         )
-    for question_id, text in document.items():
-        if not isinstance(text, str):
-            raise ValueError(f"{source}: prediction for id {question_id!r} must be a string, got {text!r}")
+    if not all_of_type(document.values(), str):
+        question_id, text = next((key, text) for key, text in document.items() if not isinstance(text, str))
+        raise ValueError(f"{source}: prediction for id {question_id!r} must be a string, got {text!r}")
     return document
 
 
@@ -275,19 +332,22 @@ def load_no_answer_probabilities(path: str | os.PathLike) -> dict[str, float]:
     With JSON Lines, each line is ``{"id", "no_answer_probability"}``.
     """
     path = _existing_file(path)
-    if path.suffix.lower() in _JSONL_SUFFIXES:
-        items = [
-            (str(_field(raw, "id", (str, int), f"{path}:{line}")), raw.get("no_answer_probability"), f"{path}:{line}")
-            for line, raw in _read_json_lines(path)
-        ]
-    else:
+    with cyclic_gc_paused():
+        if path.suffix.lower() in _JSONL_SUFFIXES:
+            return dict(_each_json_line(path, _no_answer_item))
         document = read_json(path)
         if not isinstance(document, dict):
             raise ValueError(f"{path}: no-answer scores must be a JSON object mapping question id to a number")
-        items = [(question_id, value, f"{path}: id {question_id!r}") for question_id, value in document.items()]
-    scores = {}
-    for question_id, value, where in items:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise ValueError(f"{where}: no-answer score must be a finite number, got {value!r}")
-        scores[question_id] = float(value)
-    return scores
+        items = list(document.items())
+        return dict(_converted(_no_answer_item, items, lambda index: f"{path}: id {items[index][0]!r}"))
+
+
+def _no_answer_item(raw: dict | tuple) -> tuple[str, float]:
+    """``(id, score)`` from a JSON Lines record or from an ``(id, score)`` item of the official object."""
+    if isinstance(raw, tuple):
+        question_id, value = raw
+    else:
+        question_id, value = str(_field(raw, "id", (str, int))), raw.get("no_answer_probability")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise _BadRecord(f"no-answer score must be a finite number, got {value!r}")
+    return question_id, float(value)

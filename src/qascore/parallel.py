@@ -8,7 +8,9 @@ every preset and option works and every figure is bit-identical.
 
 - Plain lists are paired by position, so each worker also checks and pairs its own slice
   and the parent only hands out the bounds: nearly all the work runs in parallel.
-- SQuAD records are paired by id over the whole input first, in the parent.
+- SQuAD records are paired by id over the whole input first, in the parent; examples
+  already paired (as :mod:`qascore.file_scoring` pairs files) go to
+  :func:`score_aligned_in_processes` directly.
 
 When a worker finds bad input, the parent scores the whole input in one process, which
 raises the error with its true position. Use it through ``qascore.compute(..., num_proc=N)``
@@ -30,7 +32,7 @@ from typing import Dict, List, Optional, Sequence
 from qascore.formats import Examples, align, to_columns
 from qascore.scored import ScoredExamples, score_aligned
 
-__all__ = ["check_num_proc", "score_in_processes"]
+__all__ = ["check_num_proc", "score_in_processes", "score_aligned_in_processes"]
 
 # What forked workers read: set by the parent just before the pool starts, inherited by fork.
 _shared: Dict[str, object] = {}
@@ -109,28 +111,58 @@ def score_in_processes(
     raw = dict(predictions=predictions, references=references, inputs=inputs,
                no_answer_probabilities=no_answer_probabilities)
     num_proc = check_num_proc(num_proc)
-    if num_proc == 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if not _can_fork(num_proc):
         return _score_here(raw, options)
-    if _is_plain(predictions, references):
-        _shared.update(raw, options=options)
-        worker, examples = _score_plain_slice, None
-    else:
+    if not _is_plain(predictions, references):
         examples = align(to_columns(**raw), missing=options.missing, extra=options.extra)
-        _shared.update(examples=examples, options=options)
-        worker = _score_aligned_slice
-    pieces = _slices(len(references if examples is None else examples), num_proc)
-    try:
-        with multiprocessing.get_context("fork").Pool(len(pieces)) as pool:
-            parts = pool.map(worker, pieces)
-    except (TypeError, ValueError):
+        return score_aligned_in_processes(examples, options=options, num_proc=num_proc)
+    parts = _map_slices(_score_plain_slice, len(references), num_proc, dict(raw, options=options))
+    if parts is None:
         return _score_here(raw, options)  # raises the same error, at its position in the whole input
+    return _joined(parts)
+
+
+def score_aligned_in_processes(examples: Examples, *, options, num_proc: int) -> ScoredExamples:
+    """:func:`qascore.scored.score_aligned` of examples already paired, on ``num_proc`` processes.
+
+    >>> from qascore.evaluation import make_options
+    >>> examples = Examples(predictions=["Paris", None], references=[["Paris"], ["Rome"]], ids=["q1", "q2"])
+    >>> scored = score_aligned_in_processes(examples, options=make_options("squad"), num_proc=2)
+    >>> list(scored.f1), scored.ids
+    ([1.0, 0.0], ['q1', 'q2'])
+    """
+    num_proc = check_num_proc(num_proc)
+    if not _can_fork(num_proc):
+        return score_aligned(examples, options)
+    parts = _map_slices(_score_aligned_slice, len(examples), num_proc, dict(examples=examples, options=options))
+    if parts is None:
+        return score_aligned(examples, options)  # raises the same error, naming the whole input's ids
+    scored = _joined(parts)
+    scored.ids = examples.ids
+    return scored
+
+
+def _can_fork(num_proc: int) -> bool:
+    return num_proc > 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _map_slices(worker, length: int, num_proc: int, shared: Dict[str, object]) -> Optional[List[ScoredExamples]]:
+    """``worker`` on each slice of ``range(length)`` in a forked pool; None if a worker found bad input."""
+    pieces = _slices(length, num_proc)
+    _shared.update(shared)
+    try:
+        with multiprocessing.get_context("fork").Pool(max(1, len(pieces))) as pool:
+            return pool.map(worker, pieces)
+    except (TypeError, ValueError):
+        return None
     finally:
         _shared.clear()
+
+
+def _joined(parts: List[ScoredExamples]) -> ScoredExamples:
     scored = ScoredExamples.empty()
     for part in parts:
         scored.extend(part)
-    if examples is not None:
-        scored.ids = examples.ids
     return scored
 
 

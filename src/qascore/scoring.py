@@ -26,17 +26,16 @@ arrays, which gives the same bits as the scripts' Python floats.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 from itertools import chain
 from typing import Optional, Sequence, Tuple
 
 import numpy as np
 
+from qascore.cyclic_gc import cyclic_gc_paused
 from qascore.normalize import Normalizer
 from qascore.tokens import TokenTable, number_distinct
 
-__all__ = ["score_examples", "cyclic_gc_paused"]
+__all__ = ["score_examples"]
 
 
 def score_examples(
@@ -57,24 +56,6 @@ def score_examples(
     """
     with cyclic_gc_paused():
         return _score(predictions, references, normalizer, unanswerable=unanswerable)
-
-
-@contextlib.contextmanager
-def cyclic_gc_paused():
-    """Pause Python's cycle collector while scoring (restored afterwards).
-
-    Scoring creates no reference cycles, but it allocates a few objects per distinct
-    string, and every few hundred allocations the collector would rescan all live
-    containers, including the caller's million-item input lists. Reference counting
-    still frees everything as usual.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _score(predictions, references, normalizer, *, unanswerable):
