@@ -187,3 +187,21 @@ def cached_pairs(size, *, seed=0, cache_dir):
         pickle.dump(pairs, handle, protocol=pickle.HIGHEST_PROTOCOL)
     temporary.replace(path)
     return pairs
+
+
+def cached_files(size, *, seed=0, cache_dir):
+    """The pairs as the official script's two files (SQuAD-format data, ``{id: text}`` predictions).
+
+    Written once under ``cache_dir`` from :func:`cached_pairs`; returns ``(data_path, predictions_path)``.
+    """
+    cache_dir = Path(cache_dir)
+    stem = f"v{FORMAT_VERSION}-seed{seed}-{size}"
+    data_path, predictions_path = cache_dir / f"data-{stem}.json", cache_dir / f"predictions-{stem}.json"
+    if not (data_path.exists() and predictions_path.exists()):
+        dataset, predictions = cached_pairs(size, seed=seed, cache_dir=cache_dir).official_inputs()
+        for path, document in ((data_path, {"version": "1.1", "data": dataset}), (predictions_path, predictions)):
+            temporary = path.with_suffix(".tmp")
+            temporary.write_text(json.dumps(document), encoding="utf-8")
+            temporary.replace(path)
+    return data_path, predictions_path
+

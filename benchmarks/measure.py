@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from data import cached_pairs  # noqa: E402
+from data import cached_files, cached_pairs  # noqa: E402
 from peers import PEERS  # noqa: E402
 
 
@@ -51,9 +51,9 @@ def _reset_peak():
         return "ru_maxrss growth"
 
 
-def measure(peer, pairs):
-    """Time ``peer`` on ``pairs`` and return seconds, peak-memory growth in bytes and the scores."""
-    state = peer.prepare(pairs)
+def measure(peer, inputs):
+    """Time ``peer`` on ``inputs`` (pairs or files) and return seconds, peak-memory growth in bytes and the scores."""
+    state = peer.prepare(inputs)
     gc.collect()
     method = _reset_peak()
     if method.startswith("VmHWM"):
@@ -80,8 +80,9 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--cache-dir", required=True)
     args = parser.parse_args(argv)
-    pairs = cached_pairs(args.size, seed=args.seed, cache_dir=args.cache_dir)
-    result = measure(PEERS[args.peer], pairs)
+    peer = PEERS[args.peer]
+    load = cached_files if peer.inputs == "files" else cached_pairs
+    result = measure(peer, load(args.size, seed=args.seed, cache_dir=args.cache_dir))
     print(json.dumps({"peer": args.peer, "size": args.size, **result}))
 
 

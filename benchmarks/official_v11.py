@@ -17,6 +17,7 @@ numbers and the reference speed in the same process model as every peer.
 {'exact_match': 0.0, 'f1': 66.66666666666666}
 """
 
+import json
 import re
 import string
 import sys
@@ -92,3 +93,13 @@ def compute_score(dataset, predictions):
                 exact_match += metric_max_over_ground_truths(exact_match_score, prediction, ground_truths)
                 f1 += metric_max_over_ground_truths(f1_score, prediction, ground_truths)
     return {"exact_match": 100.0 * exact_match / total, "f1": 100.0 * f1 / total}
+
+
+def score_files(dataset_file, prediction_file):
+    """What the official script's main block does: read both JSON files, then :func:`compute_score`."""
+    with open(dataset_file, encoding="utf-8") as handle:
+        dataset = json.load(handle)["data"]
+    with open(prediction_file, encoding="utf-8") as handle:
+        predictions = json.load(handle)
+    return compute_score(dataset, predictions)
+

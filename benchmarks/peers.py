@@ -17,6 +17,13 @@ Peers:
 - ``torchmetrics``: ``torchmetrics.functional.text.squad`` (float32 sums, as published).
 - ``official``: the official v1.1 algorithm (``official_v11.py``) on its own inputs
   (a SQuAD ``data`` list and an id -> text dict, as the script reads them from JSON).
+
+File peers (``inputs="files"``) get the official script's two files (``data.cached_files``)
+and time everything from opening them to the scores:
+
+- ``official-files``: the official script end to end (``json.load`` both files, then score).
+- ``qascore-files``: ``qascore.file_scoring.score_files``, what ``qascore score`` runs.
+- ``qascore-files-parallel``: the same with ``num_proc=<usable cores>`` (``qascore score --num-proc``).
 """
 
 import dataclasses
@@ -37,6 +44,7 @@ class Peer:
     label: str
     prepare: Callable
     score: Callable
+    inputs: str = "pairs"  # "pairs" (prepare gets data.Pairs) or "files" (prepare gets the two file paths)
 
 
 def _floats(result):
@@ -122,6 +130,33 @@ def _score_official(state):
     return _floats(official_v11.compute_score(dataset, predictions))
 
 
+def _prepare_official_files(files):
+    import official_v11
+
+    return official_v11, files
+
+
+def _score_official_files(state):
+    official_v11, files = state
+    return _floats(official_v11.score_files(*files))
+
+
+def _prepare_qascore_files(files):
+    from qascore.file_scoring import score_files
+
+    return score_files, files
+
+
+def _score_qascore_files(state):
+    score_files, files = state
+    return _floats(score_files(*files)["results"])
+
+
+def _score_qascore_files_parallel(state):
+    score_files, files = state
+    return _floats(score_files(*files, num_proc=_usable_cores())["results"])
+
+
 PEERS = {
     peer.name: peer
     for peer in (
@@ -135,5 +170,11 @@ PEERS = {
         Peer("evaluate-squad", "evaluate squad (offline rebuild)", _prepare_evaluate_squad, _score_evaluate_module),
         Peer("torchmetrics", "torchmetrics SQuAD (functional)", _prepare_torchmetrics, _score_torchmetrics),
         Peer("official", "official v1.1 algorithm", _prepare_official, _score_official),
+        Peer("official-files", "official v1.1 script, files end to end", _prepare_official_files, _score_official_files,
+             inputs="files"),
+        Peer("qascore-files", "qascore score (score_files), files end to end", _prepare_qascore_files,
+             _score_qascore_files, inputs="files"),
+        Peer("qascore-files-parallel", "qascore score --num-proc cores, files end to end", _prepare_qascore_files,
+             _score_qascore_files_parallel, inputs="files"),
     )
 }

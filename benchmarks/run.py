@@ -33,7 +33,8 @@ from report import render  # noqa: E402
 
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 DEFAULT_ADAPTER_SIZES = (10_000, 100_000)
-EXACT_PEERS = ("qascore", "qascore-records", "qascore-parallel", "qa_em_f1", "qa_em_f1-arrow", "evaluate-squad")
+EXACT_PEERS = ("qascore", "qascore-records", "qascore-parallel", "qa_em_f1", "qa_em_f1-arrow", "evaluate-squad",
+               "official-files", "qascore-files", "qascore-files-parallel")
 TORCHMETRICS_TOLERANCE = 1e-3  # points; float32 re-association noise, far below the drift it reports
 
 
@@ -157,7 +158,7 @@ def main(argv=None):
             for peer in args.peers:
                 measured = measure_in_subprocess(peer, size, seed=args.seed, cache_dir=args.cache_dir)
                 rounds[peer].append(measured)
-                print(f"{size:>9} round {round_number} {peer:<16} {measured['seconds']:8.2f} s "
+                print(f"{size:>9} round {round_number} {peer:<22} {measured['seconds']:8.2f} s "
                       f"{measured['peak_bytes'] / 2 ** 20:9.1f} MiB", flush=True)
         results = {peer: median_round(measured) for peer, measured in rounds.items()}
         for peer, measured in rounds.items():

@@ -29,7 +29,8 @@ def test_benchmark_smoke_scores_agree(tmp_path):
     results = measured["runs"][0]["results"]
     official = results["official"]["scores"]
     assert 0 < official["exact_match"] < official["f1"] < 100  # exact, partial and wrong answers are all present
-    for peer in ("qascore", "qascore-records", "qascore-parallel", "qa_em_f1", "qa_em_f1-arrow", "evaluate-squad"):
+    for peer in ("qascore", "qascore-records", "qascore-parallel", "qa_em_f1", "qa_em_f1-arrow", "evaluate-squad",
+                 "official-files", "qascore-files", "qascore-files-parallel"):
         assert results[peer]["scores"] == official, peer
         assert len(results[peer]["seconds_each"]) == 2  # one time per round; the median round is reported
     torchmetrics = results["torchmetrics"]["scores"]
@@ -38,4 +39,5 @@ def test_benchmark_smoke_scores_agree(tmp_path):
     assert abs(torchmetrics["f1"] - official["f1"]) < 0.01  # ... but only slightly
     adapter_scores = [row["scores"] for row in measured["adapter"]]
     assert len(adapter_scores) == 4 and all(scores == adapter_scores[0] for scores in adapter_scores)
-    assert "## Targets" in (tmp_path / "RESULTS.md").read_text()
+    report = (tmp_path / "RESULTS.md").read_text()
+    assert "## Targets" in report and "Files end to end (10,000 questions" in report

@@ -231,7 +231,7 @@ def _reference_record(raw: Any) -> dict:
 
 
 def _answers(raw: dict | list) -> dict:
-    """Bring the three accepted answer layouts to ``{"text": [...], "answer_start": [...]}``."""
+    """Bring the three accepted answer layouts to ``{"text": [...], "answer_start": [...]}`` (new lists)."""
     if isinstance(raw, dict):
         texts = _field(raw, "text", list, ".answers")
         starts = raw.get("answer_start", [_NO_ANSWER_START] * len(texts))
@@ -239,16 +239,17 @@ def _answers(raw: dict | list) -> dict:
             raise _BadRecord("'answer_start' must be a list as long as 'text'", ".answers")
         if not all_of_type(texts, str):
             raise _BadRecord("every answer text must be a string", ".answers")
+        texts, starts = list(texts), list(starts)
     elif all_of_type(raw, dict):  # the official layout: [{"text", "answer_start"}, ...]
         texts = [answer.get("text") for answer in raw]
         if not all_of_type(texts, str):
             return _answers_one_by_one(raw)  # explains which answer is wrong
         starts = [answer.get("answer_start", _NO_ANSWER_START) for answer in raw]
     elif all_of_type(raw, str):
-        texts, starts = raw, [_NO_ANSWER_START] * len(raw)
+        texts, starts = list(raw), [_NO_ANSWER_START] * len(raw)
     else:
         return _answers_one_by_one(raw)
-    return {"text": list(texts), "answer_start": starts if all_of_type(starts, int) else [int(s) for s in starts]}
+    return {"text": texts, "answer_start": starts if all_of_type(starts, int) else [int(s) for s in starts]}
 
 
 def _answers_one_by_one(raw: list) -> dict:
