@@ -7,6 +7,7 @@ same numbers. The evaluate config name is the preset (squad, squad_v2, korquad, 
 
 import datasets
 import evaluate
+import pyarrow as pa
 import qascore
 from qascore.formats import to_columns
 from qascore.presets import get_preset
@@ -131,12 +132,21 @@ class QaEmF1(evaluate.Metric):
         return "squad" if self.config_name == "default" else self.config_name
 
     def add_batch(self, *, predictions=None, references=None, inputs=None, no_answer_probabilities=None):
-        """Check a batch (any accepted layout) and store it as qascore's flat rows."""
+        """Check a batch (any accepted layout) and store it as qascore's flat rows.
+
+        The checked columns go to evaluate's writer as one Arrow table, instead of through
+        ``Metric.add_batch``, which would encode every value again in Python (seven times
+        slower at 1M rows). evaluate's writer, cache files, locks and ``num_process``
+        gathering are used as they are.
+        """
         columns = to_columns(predictions, references, inputs=inputs, no_answer_probabilities=no_answer_probabilities)
         if not columns["references"]:
             return
         try:
-            super().add_batch(**columns)
+            if self.writer is None:
+                self.selected_feature_format = self._infer_feature_from_batch(columns)
+                self._init_writer()
+            self.writer.write_table(pa.table(columns, schema=self.selected_feature_format.arrow_schema))
         except UnicodeEncodeError as error:
             raise ValueError(
                 f"A text holds a lone surrogate ({error.object[error.start:error.end]!r}), which evaluate's Arrow "
