@@ -90,3 +90,26 @@ def test_command_line_num_proc_gives_the_official_figures(capsys):
                  "--num-proc", "2", "--json"]) == 0
     results = json.loads(capsys.readouterr().out)["results"]
     assert results == pytest.approx(case["expected"], abs=1e-9)
+
+
+@pytest.mark.parametrize("case", [LOGISTIC_REGRESSION, XLNET_NULL_ODDS], ids=["missing-and-extra", "squad_v2-null-odds"])
+def test_file_scoring_on_two_processes_matches_one_exactly(case):
+    from qascore.file_scoring import score_files
+
+    arguments = dict(preset=case["preset"], per_example=True,
+                     no_answer_file=SHARED_DATA / case["no_answer_probability"] if "no_answer_probability" in case else None)
+    one = score_files(SHARED_DATA / case["data"], SHARED_DATA / case["predictions"], **arguments)
+    two = score_files(SHARED_DATA / case["data"], SHARED_DATA / case["predictions"], num_proc=2, **arguments)
+    assert two["results"] == one["results"] and two["counts"] == one["counts"]
+    official = {key: value for key, value in one["results"].items() if key != "per_example"}
+    assert official == pytest.approx(case["expected"], abs=1e-9)  # the official scorer's figures (expected.json)
+
+
+def test_paired_examples_without_a_prediction_need_missing_zero():
+    from qascore.evaluation import compute_paired
+    from qascore.formats import Examples
+
+    examples = Examples(predictions=["Paris", None], references=[["Paris"], ["Rome"]], ids=["q1", "q2"])
+    with pytest.raises(ValueError, match=r"1 questions have no prediction \(None\).*missing='zero'"):
+        compute_paired(examples)
+    assert compute_paired(examples, missing="zero", num_proc=2) == {"exact_match": 50.0, "f1": 50.0}
