@@ -79,6 +79,10 @@ GOOD_QA = {"id": "q0", "answers": [{"text": "Paris", "answer_start": 0}]}
          "src: record 1.answers: 'answer_start' must be a list as long as 'text'"),
         ([GOOD_QA, {"id": "q1", "answers": {"text": ["a", None]}}], "src: record 1.answers: every answer text must be a string"),
         ([GOOD_QA, {"id": "q1", "answers": "Paris"}], "src: record 1: 'answers' must be dict or list, got str"),
+        ([GOOD_QA, {"id": "q1", "answers": [{"text": "a", "answer_start": "x"}]}],
+         "src: record 1.answers: 'answer_start' must hold integers, got ['x']"),
+        ([GOOD_QA, {"id": "q1", "answers": {"text": ["a"], "answer_start": [None]}}],
+         "src: record 1.answers: 'answer_start' must hold integers, got [None]"),
         ([GOOD_QA, GOOD_QA], "src: question id 'q0' appears twice (second at position 1)"),
     ],
 )
@@ -88,35 +92,32 @@ def test_bad_gold_records_are_named_by_their_place(document, message):
     assert str(error.value) == message
 
 
-def test_bad_json_lines_name_the_line(tmp_path):
-    gold = tmp_path / "gold.jsonl"
-    gold.write_text('{"id": "q1", "answers": ["a"]}\n\n{"id": "q2", "answers": {"text": "a"}}\n')
-    with pytest.raises(ValueError, match=r"gold\.jsonl:3\.answers: 'text' must be list, got str$"):
-        load_references(gold)
-    predictions = tmp_path / "predictions.jsonl"
-    predictions.write_text('{"id": "q1", "prediction_text": "a"}\n{"id": "q2", "prediction_text": "b"}\n{"id": "q3"}\n')
-    with pytest.raises(ValueError, match=r"predictions\.jsonl:3: missing the 'prediction_text' field$"):
-        load_predictions(predictions)
+@pytest.mark.parametrize(
+    "name, content, load, message",
+    [
+        ("gold.jsonl", '{"id": "q1", "answers": ["a"]}\n\n{"id": "q2", "answers": {"text": "a"}}\n', load_references,
+         r"gold\.jsonl:3\.answers: 'text' must be list, got str$"),
+        ("predictions.jsonl", '{"id": "q1", "prediction_text": "a"}\n{"id": "q2", "prediction_text": "b"}\n{"id": "q3"}\n',
+         load_predictions, r"predictions\.jsonl:3: missing the 'prediction_text' field$"),
+        ("predictions.json", '{"q1": "a", "q2": ["b"]}', load_predictions,
+         r"predictions\.json: prediction for id 'q2' must be a string, got \['b'\]$"),
+        ("na.json", '{"q1": 0.5, "q2": NaN}', load_no_answer_probabilities,
+         r"na\.json: id 'q2': no-answer score must be a finite number, got nan$"),
+        ("na.jsonl", '{"id": "q1", "no_answer_probability": 2}\n{"id": "q2", "no_answer_probability": "high"}\n',
+         load_no_answer_probabilities, r"na\.jsonl:2: no-answer score must be a finite number, got 'high'$"),
+    ],
+)
+def test_bad_files_name_the_place(tmp_path, name, content, load, message):
+    path = tmp_path / name
+    path.write_text(content)
+    with pytest.raises(ValueError, match=message):
+        load(path)
 
 
-def test_no_answer_scores_must_be_finite_numbers(tmp_path):
-    official = tmp_path / "na.json"
-    official.write_text('{"q1": 0.5, "q2": NaN}')
-    with pytest.raises(ValueError, match=r"na\.json: id 'q2': no-answer score must be a finite number, got nan$"):
-        load_no_answer_probabilities(official)
+def test_no_answer_json_lines_take_numbers_and_any_id(tmp_path):
     lines = tmp_path / "na.jsonl"
-    lines.write_text('{"id": "q1", "no_answer_probability": 2}\n{"id": "q2", "no_answer_probability": "high"}\n')
-    with pytest.raises(ValueError, match=r"na\.jsonl:2: no-answer score must be a finite number, got 'high'$"):
-        load_no_answer_probabilities(lines)
     lines.write_text('{"id": "q1", "no_answer_probability": 2}\n{"id": 7, "no_answer_probability": -1.5}\n')
     assert load_no_answer_probabilities(lines) == {"q1": 2.0, "7": -1.5}
-
-
-def test_a_bad_prediction_is_named_by_its_id(tmp_path):
-    predictions = tmp_path / "predictions.json"
-    predictions.write_text('{"q1": "a", "q2": ["b"]}')
-    with pytest.raises(ValueError, match=r"predictions\.json: prediction for id 'q2' must be a string, got \['b'\]$"):
-        load_predictions(predictions)
 
 
 def test_pairing_by_id_keeps_data_order_and_counts_what_is_missing_or_extra():

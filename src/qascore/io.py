@@ -151,10 +151,10 @@ def _references_from_squad_document(document: dict, *, path: str) -> list[dict]:
     if not isinstance(articles, list):
         raise ValueError(f"{path}: 'data' must be a list of articles, got {type(articles).__name__}")
     for article_index, article in enumerate(articles):
-        paragraphs = _located(lambda: _field(article, "paragraphs", list), f"{path}: data[{article_index}]")
+        paragraphs = _located_field(article, "paragraphs", list, f"{path}: data[{article_index}]")
         for paragraph_index, paragraph in enumerate(paragraphs):
             where = f"{path}: data[{article_index}].paragraphs[{paragraph_index}]"
-            qas = _located(lambda: _field(paragraph, "qas", list), where)
+            qas = _located_field(paragraph, "qas", list, where)
             records += _converted(_reference_record, qas, lambda index: f"{where}.qas[{index}]")
     return records
 
@@ -191,12 +191,12 @@ class _BadRecord(Exception):
         self.field = field
 
 
-def _located(read: Callable[[], Any], where: str) -> Any:
-    """``read()``, with any :class:`_BadRecord` turned into a ValueError that starts with ``where``."""
+def _located_field(container: Any, name: str, kind: type, where: str) -> Any:
+    """:func:`_field`, its problem reported as a ValueError that starts with ``where``."""
     try:
-        return read()
+        return _field(container, name, kind)
     except _BadRecord as problem:
-        raise ValueError(f"{where}{problem.field}: {problem}") from None
+        raise ValueError(f"{where}: {problem}") from None
 
 
 def _converted(convert: Callable[[Any], Any], raws: list, where: Callable[[int], str]) -> list:
@@ -249,7 +249,7 @@ def _answers(raw: dict | list) -> dict:
         texts, starts = list(raw), [_NO_ANSWER_START] * len(raw)
     else:
         return _answers_one_by_one(raw)
-    return {"text": texts, "answer_start": starts if all_of_type(starts, int) else [int(s) for s in starts]}
+    return {"text": texts, "answer_start": starts if all_of_type(starts, int) else _integers(starts)}
 
 
 def _answers_one_by_one(raw: list) -> dict:
@@ -261,11 +261,19 @@ def _answers_one_by_one(raw: list) -> dict:
             starts.append(_NO_ANSWER_START)
         elif isinstance(answer, dict) and isinstance(answer.get("text"), str):
             texts.append(answer["text"])
-            starts.append(int(answer.get("answer_start", _NO_ANSWER_START)))
+            starts.append(answer.get("answer_start", _NO_ANSWER_START))
         else:
             raise _BadRecord(f"expected a string or an object with a 'text' string, got {answer!r}",
                              f".answers[{index}]")
-    return {"text": texts, "answer_start": starts}
+    return {"text": texts, "answer_start": _integers(starts)}
+
+
+def _integers(starts: list) -> list[int]:
+    """Answer offsets as ints (``"7"`` becomes 7), or a :class:`_BadRecord` saying they are not."""
+    try:
+        return [int(start) for start in starts]
+    except (TypeError, ValueError):
+        raise _BadRecord(f"'answer_start' must hold integers, got {starts!r}", ".answers") from None
 
 
 def _field(container: Any, name: str, kind: type | tuple, field: str = "") -> Any:
