@@ -177,10 +177,11 @@ def score_uploaded(data_file, predictions_file, no_answer_file, preset, language
     language = _language(preset, language)
     try:
         scored = score_files(
-            data_file, predictions_file, preset=preset, language=language, no_answer_file=no_answer_file
+            data_file, predictions_file, preset=preset, language=language, no_answer_file=no_answer_file,
+            keep_examples=True,
         )
-        if len(scored["references"]) > MAX_EXAMPLES:
-            raise ValueError(f"The data file has {len(scored['references']):,} questions; at most {MAX_EXAMPLES:,}.")
+        if scored["counts"]["questions"] > MAX_EXAMPLES:
+            raise ValueError(f"The data file has {scored['counts']['questions']:,} questions; at most {MAX_EXAMPLES:,}.")
         curve = _curve(raw_scores(scored))
     except (ValueError, TypeError) as error:
         raise gr.Error(str(error)) from None

@@ -81,10 +81,10 @@ def _report_coverage(counts: dict, predictions_path) -> None:
 def _write_per_example(path: Path, scored: dict) -> None:
     per_example = scored["results"]["per_example"]
     scores = [key for key in per_example if key != "id"]
-    no_answer = scored["no_answer"]
+    no_answer, predictions = scored["no_answer"], scored["examples"].predictions
     with path.open("w", encoding="utf-8") as handle:
         for index, question_id in enumerate(per_example["id"]):
-            row = {"id": question_id, "prediction": scored["predictions"].get(question_id)}
+            row = {"id": question_id, "prediction": predictions[index]}
             row.update({key: per_example[key][index] for key in scores})
             if no_answer is not None:
                 row["no_answer_probability"] = no_answer.get(question_id)
@@ -111,6 +111,7 @@ def _run_score(args) -> int:
         split=args.split,
         strict=args.strict,
         per_example=bool(args.per_example or args.plots),
+        keep_examples=bool(args.per_example or args.plots),
         progress=sys.stderr.isatty(),
         num_proc=args.num_proc,
     )

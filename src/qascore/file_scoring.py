@@ -1,9 +1,11 @@
 """Score prediction files against gold data files, as the official scripts do.
 
 This is what ``qascore score`` and ``qascore compare`` run, and what the Space's upload tab
-calls: files are read with :mod:`qascore.io`, paired by question id (:func:`pair_by_id`), and scored by
-:func:`qascore.evaluation.compute_paired` with the official scripts' rules for incomplete files (a question
-without a prediction scores 0, a prediction for an unknown id is ignored; both are counted).
+calls: files are read with :mod:`qascore.io`, paired by question id
+(:func:`qascore.pairing.pair_by_id`) and scored with the official scripts' rules for
+incomplete files (a question without a prediction scores 0, a prediction for an unknown id
+is ignored; both are counted). With ``num_proc > 1`` each process reads and scores a piece
+of both files (:mod:`qascore.parallel_files`); the numbers are the same.
 
 >>> import json, tempfile, pathlib
 >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -22,9 +24,13 @@ from pathlib import Path
 
 import qascore
 
-from .evaluation import compute_paired
-from .formats import Examples
+from .cyclic_gc import cyclic_gc_paused
+from .evaluation import compute_paired, make_options
 from .io import load_no_answer_probabilities, load_predictions, load_references
+from .pairing import pair_by_id
+from .parallel import check_num_proc
+from .parallel_files import FileScores, score_in_pieces
+from .scored import score_aligned, summarize
 
 __all__ = ["score_files", "pair_by_id", "raw_scores", "compare_files", "summary_counts"]
 
@@ -42,49 +48,88 @@ def score_files(
     split: str | None = None,
     strict: bool = False,
     per_example: bool = False,
+    keep_examples: bool = False,
     progress: bool = False,
     num_proc: int = 1,
 ) -> dict:
     """Score a predictions file against a data file the way the official scripts do.
 
-    Returns ``{"results", "signature", "options", "counts", "references", "predictions",
-    "no_answer"}``: the scores, their signature, the qascore options used, the counts, and the
-    loaded gold records, ``{id: text}`` predictions and ``{id: score}`` no-answer scores (or None).
-    ``counts`` has the number of questions, of predictions scored, of questions without a
-    prediction (``missing``, scored 0) and of predictions for ids not in the data (``extra``,
-    ignored). ``per_example=True`` keeps per-question scores in ``results["per_example"]``;
-    ``num_proc`` scores on that many processes (same numbers).
+    Returns ``{"results", "signature", "options", "counts", "no_answer", "examples"}``: the
+    scores, their signature, the qascore options used, the counts, the loaded ``{id: score}``
+    no-answer scores (or None) and, with ``keep_examples=True``, the paired examples (ids,
+    prediction texts and gold answers in data order; None otherwise). ``counts`` has the
+    number of questions, of predictions scored, of questions without a prediction
+    (``missing``, scored 0) and of predictions for ids not in the data (``extra``, ignored).
+    ``per_example=True`` also keeps per-question scores in ``results["per_example"]``.
+
+    ``num_proc`` reads and scores the files on that many processes, with the same numbers.
+    That needs the official layouts (a SQuAD-format JSON data file and a ``{id: text}`` JSON
+    predictions file); other files are read in one process.
     """
+    num_proc = check_num_proc(num_proc)
+    options = _options(preset=preset, language=language, no_answer_threshold=no_answer_threshold)
+    checked = make_options(return_per_example=per_example, **options)
+    no_answer = None if no_answer_file is None else load_no_answer_probabilities(no_answer_file)
+    if no_answer is not None and preset != "squad_v2":
+        raise ValueError(f"{no_answer_file}: no-answer scores apply to preset squad_v2 only, not {preset}")
+    in_pieces = num_proc > 1 and _official_layouts(data, predictions)
     with _Stages(enabled=progress and _is_large(data)) as stages:
+        scores = None
+        if in_pieces:
+            stages.plan(1)
+            stages.next(f"reading and scoring {Path(data).name} on {num_proc} processes")
+            scores = score_in_pieces(Path(data), Path(predictions), options=checked, num_proc=num_proc,
+                                     no_answer=no_answer, no_answer_file=no_answer_file, keep_examples=keep_examples)
+        if scores is None:
+            scores = _score_in_one_process(data, predictions, options=checked, split=split, no_answer=no_answer,
+                                           no_answer_file=no_answer_file, keep_examples=keep_examples, stages=stages)
+    _check_coverage(scores.counts, data=data, predictions=predictions, strict=strict)
+    with cyclic_gc_paused():
+        results = summarize(scores.scored, checked)
+    return {
+        "results": results,
+        "signature": qascore.signature(**options),
+        "counts": scores.counts,
+        "no_answer": no_answer,
+        "examples": scores.examples,
+        "options": options,
+    }
+
+
+def _official_layouts(data: str | Path, predictions: str | Path) -> bool:
+    """Whether the files are a SQuAD-format JSON data file and a JSON predictions object (by their names)."""
+    data, predictions = Path(data), Path(predictions)
+    return data.is_file() and data.suffix.lower() == ".json" and predictions.suffix.lower() == ".json"
+
+
+def _score_in_one_process(data, predictions, *, options, split, no_answer, no_answer_file, keep_examples,
+                          stages) -> FileScores:
+    stages.plan(3)
+    with cyclic_gc_paused():  # on until the records are freed: switched back on, it would scan all of them
         stages.next(f"reading {Path(data).name}")
         references = load_references(data, split=split)
         stages.next(f"reading {Path(predictions).name}")
         predicted = load_predictions(predictions)
-        no_answer = None if no_answer_file is None else load_no_answer_probabilities(no_answer_file)
-        if no_answer is not None and preset != "squad_v2":
-            raise ValueError(f"{no_answer_file}: no-answer scores apply to preset squad_v2 only, not {preset}")
         examples, counts = pair_by_id(references, predicted, no_answer, no_answer_file=no_answer_file)
-        if strict and (counts["missing"] or counts["extra"]):
-            raise ValueError(
-                f"{predictions}: {counts['missing']} questions of {data} have no prediction "
-                f"(first: {counts['missing_ids'][:3]}) and {counts['extra']} predictions have ids not in the "
-                f"data (first: {counts['extra_ids'][:3]}); drop --strict to score missing questions 0 and "
-                "ignore the extras as the official scripts do"
-            )
-        if not counts["predicted"]:
-            raise ValueError(f"{predictions}: none of its ids is a question of {data}; are these the right files?")
-        options = _options(preset=preset, language=language, no_answer_threshold=no_answer_threshold)
-        stages.next(f"scoring {len(references)} questions")
-        results = compute_paired(examples, return_per_example=per_example, num_proc=num_proc, **options)
-    return {
-        "results": results,
-        "signature": qascore.signature(**options),
-        "counts": counts,
-        "references": references,
-        "predictions": predicted,
-        "no_answer": no_answer,
-        "options": options,
-    }
+        del references, predicted
+        stages.next(f"scoring {counts['questions']} questions")
+        scored = score_aligned(examples, options)
+        kept = examples if keep_examples else None
+        del examples
+    return FileScores(scored=scored, counts=counts, examples=kept)
+
+
+def _check_coverage(counts: dict, *, data, predictions, strict: bool) -> None:
+    """A ValueError when no prediction matches, or (``strict``) when some are missing or extra."""
+    if strict and (counts["missing"] or counts["extra"]):
+        raise ValueError(
+            f"{predictions}: {counts['missing']} questions of {data} have no prediction "
+            f"(first: {counts['missing_ids'][:3]}) and {counts['extra']} predictions have ids not in the "
+            f"data (first: {counts['extra_ids'][:3]}); drop --strict to score missing questions 0 and "
+            "ignore the extras as the official scripts do"
+        )
+    if not counts["predicted"]:
+        raise ValueError(f"{predictions}: none of its ids is a question of {data}; are these the right files?")
 
 
 def _options(*, preset: str, language: str | None, no_answer_threshold: float | None) -> dict:
@@ -97,40 +142,6 @@ def _options(*, preset: str, language: str | None, no_answer_threshold: float | 
     return options
 
 
-def pair_by_id(references: list[dict], predicted: dict, no_answer: dict | None = None, *,
-               no_answer_file: str | Path | None = None) -> tuple[Examples, dict]:
-    """Pair loaded gold records with ``{id: text}`` predictions, in data order, as the official scripts do.
-
-    A question without a prediction gets None (it scores 0); predictions for unknown ids are
-    left out. Returns the examples and the counts (``questions``, ``predicted``, ``missing``,
-    ``extra`` and the ``missing_ids`` and ``extra_ids``).
-
-    >>> examples, counts = pair_by_id([{"id": "q1", "answers": {"text": ["Paris"]}},
-    ...                                {"id": "q2", "answers": {"text": ["Rome"]}}], {"q1": "Paris", "q9": "Oslo"})
-    >>> examples.predictions, counts["missing_ids"], counts["extra_ids"]
-    (['Paris', None], ['q2'], ['q9'])
-    """
-    ids = [record["id"] for record in references]
-    texts = list(map(predicted.get, ids))
-    missing = [question_id for question_id, text in zip(ids, texts) if text is None] if None in texts else []
-    matched = len(ids) - len(missing)
-    extra = []
-    if matched < len(predicted):
-        known = set(ids)
-        extra = [question_id for question_id in predicted if question_id not in known]
-    scores = None
-    if no_answer is not None:
-        scores = [None if text is None else no_answer.get(question_id) for question_id, text in zip(ids, texts)]
-        unscored = [question_id for question_id, text, score in zip(ids, texts, scores) if text is not None and score is None]
-        if unscored:
-            raise ValueError(f"{no_answer_file}: has no no-answer score for question id {unscored[0]!r}")
-    examples = Examples(predictions=texts, references=[record["answers"]["text"] for record in references], ids=ids,
-                        no_answer_probabilities=scores)
-    counts = {"questions": len(ids), "predicted": matched, "missing": len(missing), "extra": len(extra),
-              "missing_ids": missing, "extra_ids": extra}
-    return examples, counts
-
-
 def _is_large(path: str | Path) -> bool:
     path = Path(path)
     return path.is_file() and path.stat().st_size >= _LARGE_FILE_BYTES
@@ -139,11 +150,13 @@ def _is_large(path: str | Path) -> bool:
 class _Stages:
     """A one-line progress display on stderr over the stages of a long run (read, read, score)."""
 
-    def __init__(self, *, enabled: bool, total: int = 3):
+    def __init__(self, *, enabled: bool):
         self._enabled = enabled
-        self._total = total
-        self._done = 0
-        self._width = 0
+        self._total = self._done = self._width = 0
+
+    def plan(self, total: int) -> None:
+        """Start counting ``total`` stages (again, when one process takes over from several)."""
+        self._total, self._done = total, 0
 
     def next(self, description: str) -> None:
         if not self._enabled:
@@ -164,21 +177,23 @@ class _Stages:
 
 
 def raw_scores(scored: dict) -> dict:
-    """What the no-answer plots need from a :func:`score_files` run.
+    """What the no-answer plots need from a :func:`score_files` run with ``keep_examples=True``.
 
     Per-question EM and F1 (0-1) before any no-answer threshold, in data order, and, when
     no-answer scores were given, each question's score and whether it has a gold answer:
     ``{"exact", "f1", "no_answer_scores", "has_answer"}`` (the last two None without scores).
     """
+    examples = scored["examples"]
+    if examples is None:
+        raise ValueError("raw_scores needs the paired examples: call score_files(..., keep_examples=True)")
     options = {key: value for key, value in scored["options"].items() if key != "no_answer_threshold"}
-    examples, _ = pair_by_id(scored["references"], scored["predictions"])
     per_example = compute_paired(examples, return_per_example=True, **options)["per_example"]
     exact_key = next(key for key in per_example if key not in ("id", "f1"))
     raw = {"exact": per_example[exact_key], "f1": per_example["f1"], "no_answer_scores": None, "has_answer": None}
     if scored["no_answer"] is not None:
         # A question without a prediction never abstains (-inf), as qascore scores it.
-        raw["no_answer_scores"] = [scored["no_answer"].get(r["id"], float("-inf")) for r in scored["references"]]
-        raw["has_answer"] = [bool(record["answers"]["text"]) for record in scored["references"]]
+        raw["no_answer_scores"] = [scored["no_answer"].get(question_id, float("-inf")) for question_id in examples.ids]
+        raw["has_answer"] = [bool(answers) for answers in examples.references]
     return raw
 
 
