@@ -8,7 +8,8 @@ allocates or imports changes another's numbers:
 Time is wall-clock ``time.perf_counter`` around the scoring call only (inputs are
 prepared and modules loaded beforehand); ``cpu_seconds`` is this process's CPU time
 for the same call (less sensitive to other load on the machine) and
-``children_cpu_seconds`` the CPU time of worker processes it started and joined. Peak memory is the growth of the resident
+``children_cpu_seconds`` the CPU time of worker processes it started and joined
+(``children_peak_bytes``: the largest one's peak resident set). Peak memory is the growth of the resident
 set during that call: the kernel's high-water mark (``VmHWM``) is reset through
 ``/proc/self/clear_refs`` just before the call, and the result is
 ``VmHWM after - VmRSS before``. Where that is unavailable (not Linux) it falls back to
@@ -70,6 +71,7 @@ def measure(peer, inputs):
         after_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {"seconds": seconds, "cpu_seconds": cpu_seconds, "children_cpu_seconds": children_cpu_seconds,
             "peak_bytes": max(0, after_kib - before_kib) * 1024, "memory_method": method,
+            "children_peak_bytes": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024,
             "scores": scores}
 
 

@@ -99,7 +99,7 @@ def score_files(
 def _official_layouts(data: str | Path, predictions: str | Path) -> bool:
     """Whether the files are a SQuAD-format JSON data file and a JSON predictions object (by their names)."""
     data, predictions = Path(data), Path(predictions)
-    return data.is_file() and data.suffix.lower() == ".json" and predictions.suffix.lower() == ".json"
+    return all(path.is_file() and path.suffix.lower() == ".json" for path in (data, predictions))
 
 
 def _score_in_one_process(data, predictions, *, options, split, no_answer, no_answer_file, keep_examples,

@@ -9,7 +9,7 @@ are cut, without parsing the file first:
 * a flat ``{id: value}`` object (predictions), between two entries.
 
 Whether a byte lies inside a JSON string is known exactly from the number of unescaped
-quotes before it, which ``bytes.count`` finds at memory speed; from a byte outside any
+quotes before it, which ``bytes.count`` and ``bytes.find`` give at memory speed; from a byte outside any
 string a regular expression walks to the next boundary. Nothing here trusts a cut: a piece
 is checked when it is parsed (:func:`squad_piece` returns None for a piece that does not
 check out), and a caller that gets None reads the file in one process.
@@ -141,7 +141,7 @@ def _before_whitespace(raw: bytes, start: int, end: int) -> int:
 def squad_piece(raw: bytes, start: int, stop: int) -> Optional[dict]:
     """The SQuAD-format document made of ``raw[start:stop]``, or None if the cuts are not question boundaries.
 
-    ``start`` is 0 or a cut, ``stop`` a cut or ``len(raw)``. Parsed from a byte outside every
+    ``start`` is 0 or a cut of :func:`squad_cuts`, ``stop`` such a cut or ``len(raw)``. Parsed from a byte outside every
     string, the piece's tokens are the file's own; with the containers added around it the
     piece must parse, its open containers at the end must be the ``data``, ``paragraphs``
     and ``qas`` lists, and no key these containers were opened under may repeat after the
@@ -171,8 +171,8 @@ def _ends_inside_qas(document: Any, *, opened_here: bool) -> bool:
     for synthetic in _PATH:
         if not isinstance(container, dict) or not container:
             return False
-        last_key = next(reversed(container))
-        if last_key != (synthetic[1:] if opened_here else synthetic) and last_key != synthetic[1:]:
+        last_key = next(reversed(container))  # the key the open container was written under
+        if last_key != synthetic[1:] and (opened_here or last_key != synthetic):
             return False
         values = container[last_key]
         if not isinstance(values, list) or not values:
@@ -188,10 +188,8 @@ def _restore_opening_keys(document: dict) -> bool:
         real = synthetic[1:]
         if not isinstance(container, dict) or real in container:
             return False
-        container[real] = container.pop(synthetic)
-        container = container[real][0] if container[real] else None
-        if container is None:
-            return synthetic == _PATH[-1]
+        values = container[real] = container.pop(synthetic)
+        container = values[0] if values else None
     return True
 
 
