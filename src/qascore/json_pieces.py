@@ -110,25 +110,24 @@ def squad_cuts(raw: bytes, parts: int) -> List[int]:
     """Up to ``parts - 1`` increasing offsets of questions' ``{`` that split ``raw`` into even pieces.
 
     Each offset starts a question that follows another in the same ``qas`` list, as far as
-    the bytes show; :func:`squad_piece` checks it when the piece is parsed. A file that
-    spells a NUL character (``\\u0000``, which the added containers' keys use) is not cut.
+    the bytes show; :func:`squad_piece` checks it when the piece is parsed.
     """
-    if b"\\u0000" in raw:
-        return []
     return _cuts(_STRING_OR_QUESTION_START, raw, parts)
 
 
-def _without_separator(raw: bytes, start: int, stop: int) -> Optional[bytes]:
-    """``raw[start:stop]`` without the comma (and whitespace) that separates it from the next piece.
+def _piece_text(raw: bytes, start: int, stop: int, opening: bytes, closing: bytes) -> Optional[bytes]:
+    """``raw[start:stop]`` with ``opening`` before it unless it starts the file and, unless it ends the
+    file, ``closing`` in place of the comma (and whitespace) that separates it from the next piece.
 
-    None if a piece that ends before the file does not end with a comma.
+    None if a piece that ends before the file does not end with a comma. The piece is copied once.
     """
-    if stop == len(raw):
-        return raw[start:stop]
-    end = _before_whitespace(raw, start, stop)
-    if end == start or raw[end - 1] != ord(","):
-        return None
-    return raw[start:_before_whitespace(raw, start, end - 1)]
+    end = stop
+    if stop < len(raw):
+        end = _before_whitespace(raw, start, stop)
+        if end == start or raw[end - 1] != ord(","):
+            return None
+        end = _before_whitespace(raw, start, end - 1)
+    return b"".join((opening if start > 0 else b"", memoryview(raw)[start:end], closing if stop < len(raw) else b""))
 
 
 def _before_whitespace(raw: bytes, start: int, end: int) -> int:
@@ -145,15 +144,14 @@ def squad_piece(raw: bytes, start: int, stop: int) -> Optional[dict]:
     string, the piece's tokens are the file's own; with the containers added around it the
     piece must parse, its open containers at the end must be the ``data``, ``paragraphs``
     and ``qas`` lists, and no key these containers were opened under may repeat after the
-    cut (in one document the repeat would replace the earlier value).
+    cut (in one document the repeat would replace the earlier value); a piece that spells a NUL
+    character (``\\u0000``, which the added keys use) is refused.
     """
-    body = _without_separator(raw, start, stop)
+    if raw.find(b"\\u0000", start, stop) >= 0:
+        return None
+    body = _piece_text(raw, start, stop, _OPENING, _CLOSING)
     if body is None:
         return None
-    if stop < len(raw):
-        body += _CLOSING
-    if start > 0:
-        body = _OPENING + body
     try:
         document = json.loads(body)
     except ValueError:  # JSONDecodeError and UnicodeDecodeError
@@ -238,13 +236,9 @@ def mapping_piece(raw: bytes, start: int, stop: int) -> Optional[dict]:
     >>> mapping_piece(raw, 0, cut), mapping_piece(raw, cut, len(raw))
     ({'q1': 'Paris'}, {'q2': 'Rome'})
     """
-    body = _without_separator(raw, start, stop)
+    body = _piece_text(raw, start, stop, b"{", b"}")
     if body is None:
         return None
-    if stop < len(raw):
-        body += b"}"
-    if start > 0:
-        body = b"{" + body
     try:
         document = json.loads(body)
     except ValueError:

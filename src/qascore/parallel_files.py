@@ -25,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import multiprocessing
+import threading
 from pathlib import Path
 from typing import Dict, List, Optional
 
@@ -91,10 +92,12 @@ def score_in_pieces(data: Path, predictions: Path, *, options, num_proc: int, no
         return_examples=keep_examples or options.return_per_example,
         sources=(str(data), str(predictions), no_answer_file),
     )
+    pool = multiprocessing.get_context("fork").Pool(len(data_cuts) + 1)
     try:
-        with multiprocessing.get_context("fork").Pool(len(data_cuts) + 1) as pool:
-            pieces = pool.map(_score_piece, range(len(data_cuts) + 1))
+        pieces = pool.map(_score_piece, range(len(data_cuts) + 1))
     finally:
+        pool.close()  # the workers end on their own; reaping them waits while the kernel frees their memory,
+        threading.Thread(target=pool.join, daemon=True).start()  # so a background thread does it
         _shared.clear()
     if any(piece is None for piece in pieces) or _shared_id(pieces):
         return None
