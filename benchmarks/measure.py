@@ -19,6 +19,7 @@ set during that call: the kernel's high-water mark (``VmHWM``) is reset through
 import argparse
 import gc
 import json
+import multiprocessing
 import re
 import resource
 import sys
@@ -40,6 +41,12 @@ def _children_cpu():
     """CPU seconds (user + system) of this process's finished, waited-for child processes."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
+
+
+def _wait_for_workers():
+    """Reap every worker process (qascore reaps file workers in a background thread) so rusage counts them."""
+    while multiprocessing.active_children():
+        time.sleep(0.01)
 
 
 def _reset_peak():
@@ -64,6 +71,7 @@ def measure(peer, inputs):
     start, start_cpu, start_children = time.perf_counter(), time.process_time(), _children_cpu()
     scores = peer.score(state)
     seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - start_cpu
+    _wait_for_workers()
     children_cpu_seconds = _children_cpu() - start_children
     if method.startswith("VmHWM"):
         after_kib = _status_kib("VmHWM")

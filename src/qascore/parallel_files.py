@@ -41,7 +41,7 @@ __all__ = ["FileScores", "score_in_pieces"]
 
 # What forked workers read: set by the parent just before the pool starts, inherited by fork.
 _shared: Dict[str, object] = {}
-# A worker's parsed pieces, kept until the pool ends the process: freeing millions of
+# A worker's parsed pieces, kept until its process ends: freeing millions of
 # objects one by one would cost the worker about a second for nothing. For the same reason
 # a worker's cycle collector stays off (nothing it builds has cycles): switched back on, it
 # would scan every object the worker built.
