@@ -27,10 +27,11 @@ NASTY = st.lists(st.sampled_from(list('ab }{][,:"\\/\n\t\u00e9\u4e2d\U0001f600')
                  max_size=8).map("".join)
 
 
-def outside_string_positions(text: bytes, character: bytes):
-    """Offsets of ``character`` outside every string, found by walking the text byte by byte."""
-    positions, in_string, escaped = [], False, False
-    for offset, byte in enumerate(text):
+def walked_string_states(text: bytes):
+    """For each byte, whether it lies inside a string, found by walking the text byte by byte."""
+    states, in_string, escaped = [], False, False
+    for byte in text:
+        states.append(in_string)  # the state before this byte
         if in_string:
             if escaped:
                 escaped = False
@@ -40,9 +41,13 @@ def outside_string_positions(text: bytes, character: bytes):
                 in_string = False
         elif byte == ord('"'):
             in_string = True
-        elif byte == character[0]:
-            positions.append(offset)
-    return positions
+    return states
+
+
+def outside_string_positions(text: bytes, character: bytes):
+    """Offsets of ``character`` outside every string."""
+    return [offset for offset, (byte, inside) in enumerate(zip(text, walked_string_states(text)))
+            if byte == character[0] and not inside]
 
 
 @st.composite
@@ -142,19 +147,7 @@ def test_question_at_reads_the_question_that_starts_there():
 @settings(max_examples=100, deadline=None)
 @given(raw=squad_files())
 def test_inside_string_agrees_with_a_byte_by_byte_walk(raw):
-    walked, in_string, escaped = [], False, False
-    for byte in raw:
-        walked.append(in_string)  # the state before this byte
-        if in_string:
-            if escaped:
-                escaped = False
-            elif byte == ord("\\"):
-                escaped = True
-            elif byte == ord('"'):
-                in_string = False
-        elif byte == ord('"'):
-            in_string = True
-    assert [inside_string(raw, offset) for offset in range(len(raw))] == walked
+    assert [inside_string(raw, offset) for offset in range(len(raw))] == walked_string_states(raw)
 
 
 @st.composite
