@@ -42,6 +42,12 @@ class Examples:
 
     ``predictions[i]`` is None when question ``i`` has no prediction (``missing="zero"``).
     ``ids``, ``no_answer_probabilities`` and ``inputs`` are None when not given.
+
+    ``no_answer_order[i]`` is the place of question ``i``'s no-answer score in the order the
+    official v2.0 script walks them: the order the predictions came in (or the keys of the
+    ``--na-prob-file``). Its best-threshold search is a stable sort of the scores, so tied
+    scores keep that order and the result depends on it. None means the examples' own order
+    (plain lists, paired by position).
     """
 
     predictions: List[Optional[str]]
@@ -49,6 +55,7 @@ class Examples:
     ids: Optional[List[str]] = None
     no_answer_probabilities: Optional[List[Optional[float]]] = None
     inputs: Optional[List[Optional[str]]] = None
+    no_answer_order: Optional[List[int]] = None
 
     def __len__(self) -> int:
         return len(self.references)
@@ -409,4 +416,6 @@ def _align_by_id(columns, prediction_rows, reference_rows, scores, inputs, *, mi
         ids=reference_ids,
         no_answer_probabilities=pick(scores),
         inputs=pick(inputs),
+        # a question without a prediction is never walked (it cannot abstain): any place will do
+        no_answer_order=None if scores is None else [-1 if index is None else index for index in matched],
     )

@@ -15,6 +15,8 @@ from __future__ import annotations
 from array import array
 from typing import List, Optional, Sequence, Tuple
 
+import numpy as np
+
 __all__ = ["apply_threshold", "best_threshold", "answered_codes", "DEFAULT_ABSTENTIONS", "map_abstentions"]
 
 #: Phrases a generative model may answer instead of the empty answer. With
@@ -58,27 +60,39 @@ def best_threshold(
     no_answer_scores: Sequence[float],
     has_answer: Sequence[bool],
     answered: Sequence[int],
+    order: Optional[Sequence[int]] = None,
 ) -> Tuple[float, float]:
     """The best achievable score (0-100) over all thresholds, and the threshold reaching it.
 
     ``answered`` per question: 1 for a non-empty prediction, 0 for the empty one, -1 for
     no prediction at all (``missing="zero"``; never abstains). Starts from abstaining on
     everything and lowers the threshold past one question at a time in ascending order of
-    no-answer score, as the official script does (ties keep their input order).
+    no-answer score, keeping the first threshold that reaches the best score, as the
+    official script's ``find_best_thresh`` does. Its sort is stable over the predictions'
+    order, so tied scores are walked in ``order`` (each question's place among the
+    predictions; default: the questions' own order), and the result depends on it:
+
+    >>> best_threshold([1.0, 0.0], [0.5, 0.5], [True, False], [1, 1], order=[0, 1])
+    (100.0, 0.5)
+    >>> best_threshold([1.0, 0.0], [0.5, 0.5], [True, False], [1, 1], order=[1, 0])
+    (50.0, 0.0)
     """
-    current = best = sum(1 for answerable in has_answer if not answerable)
-    best_thresh = 0.0
-    for index in sorted(range(len(scores)), key=no_answer_scores.__getitem__):
-        if answered[index] < 0:
-            continue
-        if has_answer[index]:
-            current += scores[index]
-        elif answered[index]:
-            current -= 1
-        if current > best:
-            best = current
-            best_thresh = no_answer_scores[index]
-    return 100.0 * best / len(scores), best_thresh
+    count = len(scores)
+    no_answer = np.asarray(no_answer_scores, dtype=np.float64)
+    order = np.arange(count) if order is None else np.asarray(order, dtype=np.int64)
+    walk = np.lexsort((order, no_answer))  # by score, ties by order (lexsort is stable)
+    answerable = np.asarray(has_answer, dtype=bool)
+    codes = np.asarray(answered, dtype=np.int8)[walk]
+    # what lowering the threshold past each question changes: its score if it has a gold answer,
+    # -1 if it has none but was answered, 0 if it was left empty (or has no prediction)
+    change = np.where(answerable[walk], np.asarray(scores, dtype=np.float64)[walk], -(codes > 0).astype(np.float64))
+    change[codes < 0] = 0.0
+    start = float(count - np.count_nonzero(answerable))
+    running = np.add.accumulate(np.concatenate(([start], change)))[1:]  # left to right, as the official loop adds
+    if running.max() <= start:
+        return 100.0 * start / count, 0.0
+    first_best = int(np.argmax(running))  # the first place the maximum is reached
+    return 100.0 * float(running[first_best]) / count, float(no_answer[walk[first_best]])
 
 
 def answered_codes(predictions: Sequence[Optional[str]]) -> array:

@@ -81,6 +81,7 @@ def _score_aligned_slice(piece: slice) -> ScoredExamples:
     part = Examples(
         predictions=examples.predictions[piece], references=examples.references[piece], ids=None,
         no_answer_probabilities=_cut(examples.no_answer_probabilities, piece), inputs=_cut(examples.inputs, piece),
+        no_answer_order=_cut(examples.no_answer_order, piece),
     )
     return score_aligned(part, _shared["options"])
 

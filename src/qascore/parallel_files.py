@@ -193,6 +193,7 @@ def _joined(pieces: List[_Piece], *, options, no_answer: Optional[dict], no_answ
             examples.predictions[position] = late.predictions[late_index]
             if examples.no_answer_probabilities is not None:
                 examples.no_answer_probabilities[position] = late.no_answer_probabilities[late_index]
+                examples.no_answer_order[position] = late.no_answer_order[late_index]
         scored.ids = examples.ids if options.return_per_example else None
     return FileScores(scored=scored, counts=counts, examples=examples if keep_examples else None)
 
@@ -208,8 +209,9 @@ def _put(scored: ScoredExamples, positions: List[int], late: ScoredExamples) -> 
 
 
 def _joined_examples(parts: List[Examples]) -> Examples:
-    joined = Examples(predictions=[], references=[], ids=[],
-                      no_answer_probabilities=None if parts[0].no_answer_probabilities is None else [])
+    with_scores = parts[0].no_answer_probabilities is not None
+    joined = Examples(predictions=[], references=[], ids=[], no_answer_probabilities=[] if with_scores else None,
+                      no_answer_order=[] if with_scores else None)
     for part in parts:
         for field in dataclasses.fields(Examples):
             if getattr(joined, field.name) is not None:

@@ -40,7 +40,8 @@ class ScoredExamples:
 
     ``exact`` and ``f1`` are the raw scores (before any no-answer threshold); ``answered``
     is 1, 0 or -1 for a non-empty, empty or absent prediction; the optional arrays are None
-    when their input was not given.
+    when their input was not given. ``no_answer_order`` is
+    :attr:`qascore.formats.Examples.no_answer_order` (None: the questions' own order).
     """
 
     exact: array
@@ -51,6 +52,7 @@ class ScoredExamples:
     question_types: Optional[array] = None
     grounded: Optional[array] = None
     ids: Optional[List[str]] = None
+    no_answer_order: Optional[array] = None
 
     @classmethod
     def empty(cls) -> "ScoredExamples":
@@ -118,6 +120,8 @@ def score_aligned(examples: Examples, options) -> ScoredExamples:
         scored.no_answer_scores = array(
             "d", [-math.inf if score is None else score for score in examples.no_answer_probabilities]
         )
+        if examples.no_answer_order is not None:
+            scored.no_answer_order = array("q", examples.no_answer_order)
     if examples.inputs is not None:
         scored.question_types = array("b", question_type_codes(examples.inputs))
         scored.grounded = array("b", grounding_flags(predictions, examples.inputs, options.normalizer.normalize))
@@ -236,7 +240,8 @@ def summarize(scored: ScoredExamples, options, totals: Optional[RunningTotals] =
     results = results_from_totals(totals, options)
     if options.preset.unanswerable and scored.no_answer_scores is not None:
         for name, raw in (("exact", scored.exact), ("f1", scored.f1)):
-            best, thresh = best_threshold(raw, scored.no_answer_scores, scored.has_answer, scored.answered)
+            best, thresh = best_threshold(raw, scored.no_answer_scores, scored.has_answer, scored.answered,
+                                          scored.no_answer_order)
             results[f"best_{name}"] = best
             results[f"best_{name}_thresh"] = float(thresh)
     if options.confidence_level is None and not options.return_per_example:
