@@ -101,6 +101,27 @@ def test_map_abstentions():
     assert "abstain:default" in qascore.signature(preset="squad_v2", map_abstentions=True)
 
 
+
+@pytest.mark.parametrize("answer", ["Na", "NA", "na.", "None", "unknown", "Unknown", "N/A"])
+def test_real_answers_are_not_swallowed_as_abstentions(answer):
+    """Sodium's symbol is no "n/a"; "None" and "unknown" are gold answers in SQuAD v2.0 dev."""
+    results = qascore.compute([answer], [[answer]], preset="squad_v2", map_abstentions=True)
+    assert results["exact"] == 100.0
+
+
+def test_abstention_phrases_match_the_whole_prediction_up_to_case_spacing_and_edge_punctuation():
+    predictions = ['"No  answer."', "I don\u2019t know", "(unanswerable)", "UNANSWERABLE!", "no answer yet",
+                   "it is unanswerable"]
+    mapped = qascore.compute(predictions, [[]] * 6, preset="squad_v2", map_abstentions=True,
+                             return_per_example=True)
+    assert mapped["per_example"]["exact"] == [1.0, 1.0, 1.0, 1.0, 0.0, 0.0]
+
+
+def test_a_custom_phrase_is_matched_before_squad_normalisation():
+    custom = qascore.compute(["Na", "n/a"], [["Na"], []], preset="squad_v2", map_abstentions=True,
+                             abstentions=["n/a"], return_per_example=True)
+    assert custom["per_example"]["exact"] == [1.0, 1.0]
+
 # --- per-example scores and confidence intervals --------------------------------------------
 
 def test_per_example_in_order_with_ids():

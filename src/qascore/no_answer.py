@@ -12,16 +12,22 @@ ascending order. Scores may be probabilities or logit-like odds; all arithmetic 
 
 from __future__ import annotations
 
+import string
 from array import array
 from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 
-__all__ = ["apply_threshold", "best_threshold", "answered_codes", "DEFAULT_ABSTENTIONS", "map_abstentions"]
+__all__ = ["apply_threshold", "best_threshold", "answered_codes", "DEFAULT_ABSTENTIONS", "abstention_form", "map_abstentions"]
 
 #: Phrases a generative model may answer instead of the empty answer. With
-#: ``map_abstentions=True`` a prediction whose normalised text equals the normalised form of
-#: one of these counts as the empty answer (SQuAD v2.0 "no answer").
+#: ``map_abstentions=True`` a prediction that *is* one of these, up to case, spacing, curly
+#: apostrophes and punctuation or quotes around it (see :func:`abstention_form`), counts as
+#: the empty answer (SQuAD v2.0 "no answer"). Words that are real answers are left out:
+#: "None" (SQuAD v2.0 dev: "How many original treaties establishing the EU protected
+#: fundamental rights?"), "unknown" (11 gold answers in SQuAD and NQ-open dev) and "N/A"
+#: (2 gold answers) all occur as gold answers in ../shared/data; pass ``abstentions=`` to
+#: add them for data where they cannot be answers.
 DEFAULT_ABSTENTIONS = (
     "unanswerable",
     "no answer",
@@ -34,11 +40,11 @@ DEFAULT_ABSTENTIONS = (
     "not mentioned",
     "not stated",
     "not given",
-    "unknown",
-    "n/a",
-    "none",
     "i don't know",
 )
+
+# Stripped from both ends of a prediction before it is compared with the phrases.
+_AROUND = string.punctuation + string.whitespace + "\u2018\u2019\u201c\u201d\u00ab\u00bb"
 
 
 def apply_threshold(
@@ -106,16 +112,30 @@ def answered_codes(predictions: Sequence[Optional[str]]) -> array:
     return array("b", [-1 if prediction is None else bool(prediction) for prediction in predictions])
 
 
-def map_abstentions(predictions: Sequence[Optional[str]], abstentions: Sequence[str], normalize) -> List[Optional[str]]:
-    """Replace predictions that normalise to one of ``abstentions`` by the empty answer.
+def abstention_form(text: str) -> str:
+    """The form in which a prediction is compared with the abstention phrases.
 
-    >>> from qascore.normalize import SquadNormalizer
-    >>> map_abstentions(["Unanswerable.", "Paris"], DEFAULT_ABSTENTIONS, SquadNormalizer().normalize)
-    ['', 'Paris']
+    Case-folded, curly apostrophes made straight, inner spaces collapsed, and punctuation and
+    quotes at either end removed; nothing else (no SQuAD normalisation, which would make
+    "n/a" and the answer "Na" alike).
+
+    >>> abstention_form(' "I Don\u2019t  know." '), abstention_form("N/A"), abstention_form("Na")
+    ("i don't know", 'n/a', 'na')
     """
-    phrases = {normalize(phrase) for phrase in abstentions}
+    return " ".join(text.casefold().replace("\u2019", "'").split()).strip(_AROUND)
+
+
+def map_abstentions(predictions: Sequence[Optional[str]], abstentions: Sequence[str]) -> List[Optional[str]]:
+    """Replace predictions that are one of ``abstentions`` (in :func:`abstention_form`) by the empty answer.
+
+    >>> map_abstentions(["Unanswerable.", "Paris", "No answer", "no answer yet"], DEFAULT_ABSTENTIONS)
+    ['', 'Paris', '', 'no answer yet']
+    >>> map_abstentions(["Na", "N/A"], ["n/a"])
+    ['Na', '']
+    """
+    phrases = {abstention_form(phrase) for phrase in abstentions}
     phrases.discard("")
     return [
-        "" if prediction is not None and normalize(prediction) in phrases else prediction
+        "" if prediction is not None and abstention_form(prediction) in phrases else prediction
         for prediction in predictions
     ]

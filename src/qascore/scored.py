@@ -105,7 +105,7 @@ def score_aligned(examples: Examples, options) -> ScoredExamples:
     _check_answerable(examples, options)
     predictions = examples.predictions
     if options.abstentions is not None:
-        predictions = map_abstentions(predictions, options.abstentions, options.normalizer.normalize)
+        predictions = map_abstentions(predictions, options.abstentions)
     exact, f1 = score_examples(
         predictions, examples.references, options.normalizer, unanswerable=options.preset.unanswerable
     )
