@@ -62,7 +62,7 @@ RECORD_PRED = {"id": "q1", "prediction_text": "Paris"}
         (["a"], [["a"]], {"preset": "squad_v2", "map_abstentions": True, "abstentions": "n/a"}, TypeError,
          "abstentions must be a list of strings"),
         (["a"], [["a"]], {"preset": "squad_v2", "no_answer_threshold": math.nan}, ValueError,
-         "no_answer_threshold must be a real number"),
+         "no_answer_threshold is NaN"),
         (["a"], [["a"]], {"return_per_example": "yes"}, TypeError, "return_per_example must be True or False"),
         (["a"], [["a"]], {"inputs": ["q", "r"]}, ValueError, "Got 2 inputs for 1 predictions"),
         (["a"], [["a"]], {"inputs": [None]}, TypeError, r"inputs\[0\] is None"),
@@ -71,6 +71,25 @@ RECORD_PRED = {"id": "q1", "prediction_text": "Paris"}
          "Got 2 no_answer_probabilities for 1 predictions"),
         ([RECORD_PRED], [RECORD_REF], {"no_answer_probabilities": [0.1], "preset": "squad_v2"}, ValueError,
          "no_answer_probabilities= goes with plain lists"),
+        # numbers beyond float64, and resamples beyond what memory holds, are named with their range
+        (["a"], [["a"]], {"no_answer_probabilities": [10**400], "preset": "squad_v2"}, ValueError,
+         r"no_answer_probabilities\[0\] is too large for a float64"),
+        ([dict(RECORD_PRED, no_answer_probability=-10**400)], [RECORD_REF], {"preset": "squad_v2"}, ValueError,
+         r"predictions\[0\]\['no_answer_probability'\] is too large for a float64"),
+        (["a"], [["a"]], {"preset": "squad_v2", "no_answer_threshold": 10**400}, ValueError,
+         "no_answer_threshold is too large for a float64"),
+        (["a"], [["a"]], {"confidence_level": 0.9, "n_resamples": 10**12}, ValueError,
+         "n_resamples must be an integer from 1 to 1000000"),
+        # option types are named with what they must be
+        (["a"], [["a"]], {"preset": ["squad"]}, TypeError, "preset must be a preset name"),
+        (["a"], [["a"]], {"preset": "mlqa", "language": ["en"]}, TypeError, "language must be a language code"),
+        (["a"], [["a"]], {"preset": "squad_v2", "map_abstentions": True, "abstentions": True}, TypeError,
+         "abstentions must be a list of strings"),
+        # ids that print alike but differ in Unicode normalisation are pointed out
+        ([{"id": "Zu\u0308rich", "prediction_text": "a"}], [{"id": "Z\u00fcrich", "answers": {"text": ["a"]}}], {},
+         ValueError, r"differ from a reference id only in Unicode normalisation \(NFC vs NFD\)"),
+        ([{"id": "Zu\u0308rich", "prediction_text": "a"}], [{"id": "Z\u00fcrich", "answers": {"text": ["a"]}}],
+         {"extra": "ignore"}, ValueError, r"have no prediction: 'Z\u00fcrich'\. 1 of them differ .*NFC"),
     ],
 )
 def test_bad_input_is_explained(predictions, references, options, error, message):
@@ -125,6 +144,23 @@ def test_scorer_checks_each_plain_batch_where_it_enters():
         scorer.add_batch(predictions=[RECORD_PRED], references=[RECORD_REF])
     # the refused batches left nothing behind
     assert scorer.compute() == qascore.compute(["Paris"], [["Paris"]], inputs=["Who?"])
+
+
+def test_a_refused_batch_leaves_no_trace_in_the_scorer():
+    scorer = qascore.QAScorer()
+    with pytest.raises(ValueError, match="no gold answer"):
+        scorer.add_batch(predictions=["a"], references=[[]])
+    assert len(scorer) == 0
+    scorer.add_batch(predictions=[RECORD_PRED], references=[RECORD_REF])  # records after a refused plain batch
+    assert len(scorer) == 1
+    assert scorer.compute() == {"exact_match": 100.0, "f1": 100.0}
+
+
+def test_paired_bootstrap_bounds_its_resamples():
+    from qascore.compare import paired_bootstrap
+
+    with pytest.raises(ValueError, match="n_resamples must be an integer from 1 to 1000000"):
+        paired_bootstrap([1.0], [0.0], n_resamples=10**12)
 
 
 def test_scorer_with_records_then_plain_lists_is_refused():

@@ -163,3 +163,56 @@ def test_num_process_gathers_every_column(metric_dir, tmp_path):
     order = [expected_per_example["id"].index(id_) for id_ in per_example["id"]]
     assert sorted(per_example["id"]) == sorted(expected_per_example["id"])
     assert per_example["f1"] == [expected_per_example["f1"][i] for i in order]
+
+
+def _gather(metric_dir, cache_dir, shards, experiment_id):
+    """Run each (predictions, references) shard in its own process in evaluate's num_process mode."""
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    workers = [
+        context.Process(target=_score_shard_batches, args=(metric_dir, cache_dir, pid, len(shards), predictions,
+                                                           references, experiment_id, queue))
+        for pid, (predictions, references) in enumerate(shards)
+    ]
+    for worker in workers:
+        worker.start()
+    results = dict(queue.get(timeout=120) for _ in workers)
+    for worker in workers:
+        worker.join(timeout=60)
+        assert worker.exitcode == 0
+    return results
+
+
+def _score_shard_batches(metric_dir, cache_dir, process_id, num_process, predictions, references, experiment_id,
+                         queue):
+    metric = evaluate.load(metric_dir, "squad_v2", num_process=num_process, process_id=process_id,
+                           experiment_id=experiment_id, cache_dir=cache_dir)
+    metric.add_batch(predictions=predictions, references=references)
+    queue.put((process_id, metric.compute()))
+
+
+# Every no-answer score tied, as run_qa.py passes them: the official best-threshold walk follows
+# the order of the predictions evaluate gathers (process 0's rows, then process 1's, ...).
+TIED_PREDICTIONS = [{"id": f"q{i}", "prediction_text": text, "no_answer_probability": 0.0}
+                    for i, text in enumerate(["Denver Broncos", "x", "", "wrong", "Santa Clara"])]
+TIED_REFERENCES = [{"id": f"q{i}", "answers": {"text": answers, "answer_start": [0] * len(answers)}}
+                   for i, answers in enumerate([["Denver Broncos"], [], [], ["Levi's Stadium"], ["Santa Clara"]])]
+
+
+@pytest.mark.parametrize("shards", [
+    # process 1 has no examples at all (fewer examples than processes)
+    [(TIED_PREDICTIONS[::-1], TIED_REFERENCES), ([], [])],
+    # predictions of later questions on process 0, their references on process 1
+    [(TIED_PREDICTIONS[3:], TIED_REFERENCES[:2]), (TIED_PREDICTIONS[:3], TIED_REFERENCES[2:])],
+], ids=["empty-shard", "split-rows"])
+def test_num_process_gathers_rows_in_process_order_and_takes_empty_shards(metric_dir, tmp_path, shards):
+    from test_core_best_threshold import official_v2
+
+    results = _gather(metric_dir, str(tmp_path), shards, experiment_id="tied")
+    assert results[1] is None
+    gathered = [record for predictions, _ in shards for record in predictions]
+    gold = [(record["id"], record["answers"]["text"]) for record in TIED_REFERENCES]
+    expected = official_v2(gold, {r["id"]: r["prediction_text"] for r in gathered},
+                           {r["id"]: r["no_answer_probability"] for r in gathered})
+    for key, value in expected.items():
+        assert results[0][key] == pytest.approx(value, abs=1e-9), key

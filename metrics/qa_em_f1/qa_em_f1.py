@@ -138,10 +138,12 @@ class QaEmF1(evaluate.Metric):
         ``Metric.add_batch``, which would encode every value again in Python (seven times
         slower at 1M rows). evaluate's writer, cache files, locks and ``num_process``
         gathering are used as they are.
+
+        An empty batch writes no rows but still opens this process's cache file: in
+        evaluate's ``num_process`` mode process 0 waits for every process's file, and a
+        process whose shard is empty (fewer examples than processes) must write one too.
         """
         columns = to_columns(predictions, references, inputs=inputs, no_answer_probabilities=no_answer_probabilities)
-        if not columns["references"]:
-            return
         try:
             if self.writer is None:
                 self.selected_feature_format = self._infer_feature_from_batch(columns)

@@ -7,13 +7,31 @@ True
 
 from __future__ import annotations
 
+import numbers
 from typing import Sequence, Tuple
 
 import numpy as np
 
-__all__ = ["confidence_interval", "resample_means"]
+__all__ = ["MAX_RESAMPLES", "check_n_resamples", "confidence_interval", "resample_means"]
 
 _MAX_CELLS = 4_000_000  # resamples x examples drawn at once, to bound memory
+
+#: The most bootstrap resamples accepted: their means take 8 MB, and the interval's Monte
+#: Carlo error is long below the score's own sampling error (1,000-10,000 are usual).
+MAX_RESAMPLES = 1_000_000
+
+
+def check_n_resamples(value) -> int:
+    """``value`` as an int between 1 and :data:`MAX_RESAMPLES`, or a ValueError saying so.
+
+    >>> check_n_resamples(10**12)
+    Traceback (most recent call last):
+    ...
+    ValueError: n_resamples must be an integer from 1 to 1000000 (e.g. 1000); got 1000000000000.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not 1 <= value <= MAX_RESAMPLES:
+        raise ValueError(f"n_resamples must be an integer from 1 to {MAX_RESAMPLES} (e.g. 1000); got {value!r:.60}.")
+    return int(value)
 
 
 def resample_means(scores: Sequence[float], *, n_resamples: int, seed: int) -> np.ndarray:

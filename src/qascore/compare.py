@@ -23,7 +23,7 @@ from typing import Sequence
 
 import numpy as np
 
-from qascore.bootstrap import resample_means
+from qascore.bootstrap import check_n_resamples, resample_means
 
 __all__ = ["paired_bootstrap"]
 
@@ -51,12 +51,11 @@ def paired_bootstrap(
         raise ValueError("No questions to compare; give at least one per-question score per system.")
     if not 0.0 < confidence_level < 1.0:
         raise ValueError(f"confidence_level must be between 0 and 1 (e.g. 0.95), got {confidence_level!r}.")
-    if int(n_resamples) != n_resamples or n_resamples < 1:
-        raise ValueError(f"n_resamples must be a positive whole number (e.g. 1000), got {n_resamples!r}.")
+    n_resamples = check_n_resamples(n_resamples)
 
     differences = b - a
     observed = float(differences.mean())
-    resampled = resample_means(differences, n_resamples=int(n_resamples), seed=seed)
+    resampled = resample_means(differences, n_resamples=n_resamples, seed=seed)
     tail = (1.0 - confidence_level) / 2.0
     low, high = np.quantile(resampled, [tail, 1.0 - tail])
     # Shift the bootstrap distribution onto the null (mean difference 0) and count how often
@@ -71,7 +70,7 @@ def paired_bootstrap(
         "ci_high": 100.0 * float(high),
         "p_value": p_value,
         "confidence_level": confidence_level,
-        "n_resamples": int(n_resamples),
+        "n_resamples": n_resamples,
         "count": int(a.size),
     }
 

@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from typing import Dict, Optional, Sequence, Union
 
 from qascore import __version__
+from qascore.bootstrap import check_n_resamples
 from qascore.cyclic_gc import cyclic_gc_paused
-from qascore.formats import Examples, align, empty_columns, to_columns
+from qascore.formats import Examples, align, check_real, empty_columns, to_columns
 from qascore.no_answer import DEFAULT_ABSTENTIONS
 from qascore.normalize import MLQA_LANGUAGES, Normalizer, get_normalizer
 from qascore.parallel import check_num_proc, score_aligned_in_processes, score_in_processes
@@ -102,6 +103,8 @@ def make_options(
     ValueError: The mlqa preset needs language=, one of en, es, hi, vi, de, ar, zh.
     """
     preset = get_preset(preset)
+    if language is not None and not isinstance(language, str):
+        raise TypeError(f"language must be a language code (a string) such as 'de'; got {language!r:.60}.")
     if preset.needs_language and language is None:
         raise ValueError(f"The {preset.name} preset needs language=, one of {', '.join(MLQA_LANGUAGES)}.")
     uses_language = preset.needs_language or normalizer == "mlqa"
@@ -117,10 +120,8 @@ def make_options(
         no_answer_threshold = DEFAULT_NO_ANSWER_THRESHOLD
     elif not preset.unanswerable:
         raise ValueError(f"no_answer_threshold= applies to preset 'squad_v2' only, not {preset.name!r}.")
-    elif isinstance(no_answer_threshold, bool) or not isinstance(no_answer_threshold, numbers.Real) or math.isnan(
-        no_answer_threshold
-    ):
-        raise ValueError(f"no_answer_threshold must be a real number; got {no_answer_threshold!r}.")
+    else:
+        no_answer_threshold = check_real(no_answer_threshold, "no_answer_threshold")
     _check_choice(missing, "missing", ("error", "zero"))
     _check_choice(extra, "extra", ("error", "ignore"))
     if not isinstance(return_per_example, bool):
@@ -131,7 +132,7 @@ def make_options(
         or not 0.0 < confidence_level < 1.0
     ):
         raise ValueError(f"confidence_level must be between 0 and 1 (e.g. 0.95); got {confidence_level!r}.")
-    n_resamples = _check_int(n_resamples, "n_resamples", 1)
+    n_resamples = check_n_resamples(n_resamples)
     seed = _check_int(seed, "seed", 0)
     if not isinstance(map_abstentions, bool):
         raise TypeError(f"map_abstentions must be True or False; got {map_abstentions!r}.")
@@ -141,7 +142,7 @@ def make_options(
         raise ValueError("abstentions= is used only with map_abstentions=True; pass both.")
     if map_abstentions:
         phrases = DEFAULT_ABSTENTIONS if abstentions is None else abstentions
-        if isinstance(phrases, str) or not all(isinstance(phrase, str) for phrase in phrases):
+        if not isinstance(phrases, (list, tuple)) or not all(isinstance(phrase, str) for phrase in phrases):
             raise TypeError("abstentions must be a list of strings, e.g. ['unanswerable', 'no answer'].")
         abstentions = tuple(phrases)
     return Options(
@@ -265,26 +266,32 @@ class QAScorer:
         return self._count
 
     def add_batch(self, *, predictions, references, inputs=None, no_answer_probabilities=None) -> None:
-        """Check one batch; score it now (plain lists) or keep it for pairing by id (records)."""
+        """Check one batch; score it now (plain lists) or keep it for pairing by id (records).
+
+        A refused batch leaves the scorer as it was: everything is checked and scored
+        before anything is kept.
+        """
         batch = to_columns(predictions, references, inputs=inputs, no_answer_probabilities=no_answer_probabilities)
         if not batch["references"]:
             return
         paired_by_position = batch["prediction_ids"][0] is None and batch["reference_ids"][0] is None
-        if paired_by_position == bool(self._records["references"]) and self._count:
+        if self._count and paired_by_position != self._paired_by_position:
             raise ValueError("Some batches were plain lists and others SQuAD records; use one layout for all batches.")
-        self._count += sum(answers is not None for answers in batch["references"])
-        if not paired_by_position:
+        count = sum(answers is not None for answers in batch["references"])
+        if paired_by_position:
+            scored = score_aligned(align(batch, missing=self.options.missing, extra=self.options.extra), self.options)
+            if self._inputs_seen is not None:
+                scored.check_same_inputs(self._inputs_seen)
+            self._inputs_seen = scored.optional_inputs()
+            if needs_every_example(self.options, scored):
+                self._scored.extend(scored)
+            else:
+                fold(self._totals, scored, self.options)
+        else:
             for name, values in batch.items():
                 self._records[name].extend(values)
-            return
-        scored = score_aligned(align(batch, missing=self.options.missing, extra=self.options.extra), self.options)
-        if self._inputs_seen is not None:
-            scored.check_same_inputs(self._inputs_seen)
-        self._inputs_seen = scored.optional_inputs()
-        if needs_every_example(self.options, scored):
-            self._scored.extend(scored)
-        else:
-            fold(self._totals, scored, self.options)
+        self._count += count
+        self._paired_by_position = paired_by_position
 
     def add(self, *, prediction, reference, input=None, no_answer_probability=None) -> None:
         """Add a single example."""
@@ -310,6 +317,7 @@ class QAScorer:
         self._scored = ScoredExamples.empty()
         self._totals = RunningTotals()
         self._inputs_seen = None
+        self._paired_by_position = None
         self._count = 0
 
     def signature(self) -> str:

@@ -25,10 +25,11 @@ from __future__ import annotations
 import itertools
 import math
 import numbers
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence
 
-__all__ = ["COLUMNS", "Examples", "to_columns", "align", "empty_columns", "all_of_type"]
+__all__ = ["COLUMNS", "Examples", "to_columns", "align", "empty_columns", "all_of_type", "check_real", "lookalike_ids"]
 
 #: The flat per-row columns one batch becomes (the evaluate module stores exactly these).
 COLUMNS = ("predictions", "references", "prediction_ids", "reference_ids", "no_answer_probabilities", "inputs")
@@ -91,10 +92,23 @@ def _check_text(value: Any, where: str) -> str:
     raise TypeError(f"{where} must be a string, got {type(value).__name__}: {value!r:.60}.")
 
 
-def _check_score(value: Any, where: str) -> float:
+def check_real(value: Any, where: str) -> float:
+    """``value`` as a float64 that is not NaN (infinities are fine), or an error naming ``where``.
+
+    >>> check_real(10**400, "no_answer_threshold")
+    Traceback (most recent call last):
+    ...
+    ValueError: no_answer_threshold is too large for a float64 (at most about 1.8e308 in size); give a probability or a logit-like score.
+    """
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{where} must be a number (a probability or a score), got {type(value).__name__}.")
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:
+        raise ValueError(
+            f"{where} is too large for a float64 (at most about 1.8e308 in size); "
+            "give a probability or a logit-like score."
+        ) from None
     if math.isnan(value):
         raise ValueError(f"{where} is NaN; give a real number (a probability or a logit-like score).")
     return value
@@ -207,7 +221,7 @@ def _checked_prediction_rows(predictions: list) -> Dict[str, list]:
         ids.append(_check_id(prediction["id"], f"{where}['id']"))
         texts.append(_check_text(prediction["prediction_text"], f"{where}['prediction_text']"))
         score = prediction.get("no_answer_probability")
-        scores.append(None if score is None else _check_score(score, f"{where}['no_answer_probability']"))
+        scores.append(None if score is None else check_real(score, f"{where}['no_answer_probability']"))
     return {"predictions": texts, "prediction_ids": ids, "no_answer_probabilities": scores}
 
 
@@ -291,7 +305,7 @@ def _keyword_scores(scores: Sequence[float], count: int, records: bool) -> List[
     scores = _listify(scores, "no_answer_probabilities")
     if len(scores) != count:
         raise ValueError(f"Got {len(scores)} no_answer_probabilities for {count} predictions; give one each.")
-    return [_check_score(score, f"no_answer_probabilities[{i}]") for i, score in enumerate(scores)]
+    return [check_real(score, f"no_answer_probabilities[{i}]") for i, score in enumerate(scores)]
 
 
 def _inputs(inputs: Sequence[str], count: int) -> List[str]:
@@ -383,6 +397,28 @@ def _listing(ids: List[str]) -> str:
     return shown + (f" and {len(ids) - _SHOWN} more" if len(ids) > _SHOWN else "")
 
 
+def lookalike_ids(prediction_ids: Sequence[str], reference_ids: Sequence[str]) -> str:
+    """A sentence on ids that differ only in Unicode normalisation (NFC vs NFD), or "".
+
+    Such ids print alike but are different strings, so they show up as missing and extra.
+
+    >>> print(lookalike_ids(["Zu\\u0308rich"], ["Z\\u00fcrich"]))
+     1 of them differ from a reference id only in Unicode normalisation (NFC vs NFD), e.g. 'Zu\\u0308rich' vs 'Z\\xfcrich'; normalise both sides' ids with unicodedata.normalize('NFC', id).
+    """
+    if not prediction_ids or not reference_ids:
+        return ""
+    by_form = {unicodedata.normalize("NFC", id_): id_ for id_ in reference_ids}
+    pairs = [(id_, by_form[unicodedata.normalize("NFC", id_)]) for id_ in prediction_ids
+             if unicodedata.normalize("NFC", id_) in by_form]
+    if not pairs:
+        return ""
+    return (
+        f" {len(pairs)} of them differ from a reference id only in Unicode normalisation (NFC vs NFD), "
+        f"e.g. {ascii(pairs[0][0])} vs {ascii(pairs[0][1])}; normalise both sides' ids with "
+        "unicodedata.normalize('NFC', id)."
+    )
+
+
 def _align_by_id(columns, prediction_rows, reference_rows, scores, inputs, *, missing: str, extra: str) -> Examples:
     prediction_ids = [columns["prediction_ids"][row] for row in prediction_rows]
     reference_ids = [columns["reference_ids"][row] for row in reference_rows]
@@ -393,15 +429,16 @@ def _align_by_id(columns, prediction_rows, reference_rows, scores, inputs, *, mi
     position = {id_: index for index, id_ in enumerate(prediction_ids)}
     known = set(reference_ids)
     unknown = [id_ for id_ in prediction_ids if id_ not in known]
+    absent = [id_ for id_ in reference_ids if id_ not in position]
     if unknown and extra == "error":
         raise ValueError(
-            f"{len(unknown)} predictions have ids that no reference has: {_listing(unknown)}. "
+            f"{len(unknown)} predictions have ids that no reference has: {_listing(unknown)}."
+            f"{lookalike_ids(unknown, absent)} "
             "Remove them, or pass extra='ignore' to leave them out as the official scripts do."
         )
-    absent = [id_ for id_ in reference_ids if id_ not in position]
     if absent and missing == "error":
         raise ValueError(
-            f"{len(absent)} references have no prediction: {_listing(absent)}. "
+            f"{len(absent)} references have no prediction: {_listing(absent)}.{lookalike_ids(unknown, absent)} "
             "Predict every question, or pass missing='zero' to score them 0 as the official v1.1 script does."
         )
     matched = [position.get(id_) for id_ in reference_ids]

@@ -56,6 +56,8 @@ def get_preset(name: str) -> Preset:
     """Look up a preset by name, with a helpful error for unknown names."""
     if isinstance(name, Preset):
         return name
+    if not isinstance(name, str):
+        raise TypeError(f"preset must be a preset name (a string), one of {', '.join(PRESETS)}; got {name!r:.60}.")
     if name not in PRESETS:
         raise ValueError(
             f"Unknown preset {name!r}; choose one of {', '.join(PRESETS)} "
