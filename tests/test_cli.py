@@ -238,3 +238,156 @@ def test_installed_qascore_command_scores_a_case(tmp_path):
     )
     assert completed.returncode == 0, completed.stderr
     assert json.loads(completed.stdout)["results"] == case["expected"]
+
+
+# ---------------------------------------------------------------- option values, output files, closed pipes
+
+
+@pytest.fixture
+def tiny_files(tmp_path):
+    """Two questions as JSON Lines and their predictions: scored in milliseconds."""
+    gold, predictions = tmp_path / "gold.jsonl", tmp_path / "predictions.json"
+    gold.write_text('{"id": "q1", "answers": ["Denver Broncos"]}\n{"id": "q2", "answers": ["Santa Clara"]}\n')
+    predictions.write_text(json.dumps({"q1": "the Broncos", "q2": "Santa Clara"}))
+    return gold, predictions
+
+
+def parse_error(arguments, capsys) -> str:
+    """The message of a command line that argparse refuses (exit status 2)."""
+    with pytest.raises(SystemExit) as exited:
+        main(arguments)
+    assert exited.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    return captured.err.splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        (["--seed", "-1"], "argument --seed: expected an integer >= 0, got '-1'"),
+        (["--seed", "1.5"], "argument --seed: expected an integer >= 0, got '1.5'"),
+        (["--n-resamples", "1000000000000"], "argument --n-resamples: expected an integer from 1 to 1,000,000, got '1000000000000'"),
+        (["--n-resamples", "0"], "argument --n-resamples: expected an integer from 1 to 1,000,000, got '0'"),
+        (["--confidence-level", "1"], "argument --confidence-level: expected a number between 0 and 1, both excluded (e.g. 0.95), got '1'"),
+        (["--confidence-level", "nan"], "argument --confidence-level: expected a number between 0 and 1, both excluded (e.g. 0.95), got 'nan'"),
+        (["--confidence-level", "95%"], "argument --confidence-level: expected a number between 0 and 1, both excluded (e.g. 0.95), got '95%'"),
+    ],
+)
+def test_compare_option_errors_name_the_option_and_range(options, message, tiny_files, capsys):
+    gold, predictions = tiny_files
+    assert parse_error(["compare", str(predictions), str(predictions), "--data", str(gold), *options], capsys) == (
+        f"qascore compare: error: {message}"
+    )
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        (["--na-prob-thresh", "inf"], "argument --na-prob-thresh: expected a finite number (a probability or a logit-like score), got 'inf'"),
+        (["--na-prob-thresh=-Infinity"], "argument --na-prob-thresh: expected a finite number (a probability or a logit-like score), got '-Infinity'"),
+        (["--na-prob-thresh", "nan"], "argument --na-prob-thresh: expected a finite number (a probability or a logit-like score), got 'nan'"),
+        (["--num-proc", "0"], "argument --num-proc: expected an integer >= 1, got '0'"),
+        (["--language", "xx"], "argument --language: invalid choice: 'xx' (choose from 'en', 'es', 'hi', 'vi', 'de', 'ar', 'zh')"),
+    ],
+)
+def test_score_option_errors_name_the_option_and_range(options, message, tiny_files, capsys):
+    gold, predictions = tiny_files
+    assert parse_error(["score", str(gold), str(predictions), "--preset", "squad_v2", *options], capsys) == (
+        f"qascore score: error: {message}"
+    )
+
+
+def test_num_proc_beyond_the_available_cpus_is_capped(capsys):
+    from qascore.cli import build_parser
+
+    cpus = len(os.sched_getaffinity(0))
+    parse = build_parser().parse_args
+    assert parse(["score", "data.json", "predictions.json", "--num-proc", "10000"]).num_proc == cpus
+    assert parse(["score", "data.json", "predictions.json", "--num-proc", str(cpus)]).num_proc == cpus
+    assert parse(["score", "data.json", "predictions.json", "--num-proc", "1"]).num_proc == 1
+    with pytest.raises(SystemExit):
+        main(["score", "--help"])
+    assert f"more than the CPUs available ({cpus} here) is capped to {cpus}" in " ".join(capsys.readouterr().out.split())
+
+
+def test_bad_output_paths_are_refused_before_anything_is_written(tiny_files, tmp_path, capsys):
+    gold, predictions = tiny_files
+    (tmp_path / "a_file").write_text("")
+    (tmp_path / "a_directory").mkdir()
+    before = sorted(tmp_path.rglob("*"))
+    out_file = str(tmp_path / "eval.json")
+    attempts = [
+        (["--plots", str(tmp_path / "a_file" / "plots")], f"argument --plots: {tmp_path / 'a_file'} is not a directory"),
+        (["--plots", str(tmp_path / "a_file")], f"argument --plots: {tmp_path / 'a_file'} is not a directory"),
+        (
+            ["--per-example", str(tmp_path / "a_directory")],
+            f"argument --per-example: {tmp_path / 'a_directory'} exists and is not a regular file; give a file path",
+        ),
+        (
+            ["--out-file", str(tmp_path / "missing" / "eval.json")],
+            f"argument --out-file: {tmp_path / 'missing' / 'eval.json'}: no directory {tmp_path / 'missing'}",
+        ),
+        (["--out-file", "/dev/null"], "argument --out-file: /dev/null exists and is not a regular file; give a file path"),
+    ]
+    for options, message in attempts:
+        arguments = ["score", str(gold), str(predictions), "--out-file", out_file, *options]
+        assert parse_error(arguments, capsys) == f"qascore score: error: {message}"
+    status, out, err = run_main(["score", str(gold), str(predictions), "--out-file", out_file, "--per-example", out_file], capsys)
+    assert status == 2 and out == ""
+    assert err == f"qascore score: error: --out-file and --per-example both name {out_file}; give two files\n"
+    assert sorted(tmp_path.rglob("*")) == before
+
+
+def current_umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
+
+
+def test_an_output_failing_late_leaves_every_output_as_it_was(tiny_files, tmp_path, capsys):
+    gold, predictions = tiny_files
+    out_file, per_example, plots = tmp_path / "eval.json", tmp_path / "rows.jsonl", tmp_path / "plots"
+    out_file.write_text("the previous run\n")
+    (plots / "f1_hist.png").mkdir(parents=True)  # the first plot cannot be written
+    before = sorted(tmp_path.rglob("*"))
+    arguments = ["score", str(gold), str(predictions), "--out-file", str(out_file), "--per-example", str(per_example)]
+    status, out, err = run_main([*arguments, "--plots", str(plots)], capsys)
+    assert status == 2 and out == ""
+    assert err == f"qascore score: error: {plots / 'f1_hist.png'}: exists and is not a regular file; give a file path\n"
+    assert sorted(tmp_path.rglob("*")) == before  # no per-example file, no temporary file
+    assert out_file.read_text() == "the previous run\n"
+
+    (plots / "f1_hist.png").rmdir()
+    new_plots = tmp_path / "new" / "plots"
+    status, out, _ = run_main([*arguments, "--plots", str(new_plots)], capsys)
+    assert status == 0
+    assert json.loads(out_file.read_text()) == {"exact_match": 50.0, "f1": 83.33333333333333}
+    assert len(per_example.read_text().splitlines()) == 2
+    assert [path.name for path in new_plots.iterdir()] == ["f1_hist.png"]
+    assert [oct(path.stat().st_mode & 0o777) for path in (out_file, per_example)] == [oct(0o666 & ~current_umask())] * 2
+    assert not [path for path in tmp_path.rglob(".*")]  # no temporary file left
+
+
+def test_text_utf8_cannot_encode_is_written_as_a_json_escape(tmp_path, capsys):
+    gold, predictions, per_example = tmp_path / "gold.jsonl", tmp_path / "predictions.json", tmp_path / "rows.jsonl"
+    gold.write_text('{"id": "q1", "answers": ["x"]}\n{"id": "q\\udc00", "answers": ["\\u00e9t\\u00e9"]}\n')
+    predictions.write_text('{"q1": "\\ud800", "q\\udc00": "\\u00e9t\\u00e9"}')  # lone surrogates, as JSON escapes
+    status, _, err = run_main(["score", str(gold), str(predictions), "--per-example", str(per_example)], capsys)
+    assert status == 0, err
+    lines = per_example.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == '{"id": "q1", "prediction": "\\ud800", "exact_match": 0.0, "f1": 0.0}'
+    assert [json.loads(line)["prediction"] for line in lines] == ["\ud800", "\u00e9t\u00e9"]
+    assert json.loads(lines[1])["id"] == "q\udc00" and "été" in lines[1]  # other text stays readable UTF-8
+
+
+def test_a_closed_pipe_stops_the_command_quietly(tiny_files):
+    gold, predictions = tiny_files
+    environment = {**os.environ, "PYTHONPATH": str(REPO_ROOT / "src")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "qascore", "score", str(gold), str(predictions)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment,
+    )
+    process.stdout.close()  # the reader is gone before anything is printed (as with `| head -0`)
+    _, err = process.communicate(timeout=120)
+    assert (process.returncode, err) == (141, b"")

@@ -8,6 +8,7 @@ figures in ../shared/data/expected.json.
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -124,3 +125,58 @@ def test_upload_tab_scores_official_files_with_pr_curve():
 
     table, details, curve = app.score_pasted("Denver Broncos\n\n", "Denver Broncos\n\n", "squad_v2", "en")
     assert dict(table)["exact"] == 100.0 and dict(table)["NoAns_total"] == 1 and not curve.visible
+
+
+NOT_FINITE = "scores must be finite numbers"
+ONE_REFERENCE = json.dumps([{"id": "q1", "answers": {"text": ["a"], "answer_start": [0]}}])
+
+
+@pytest.mark.parametrize(
+    "number, message",
+    [
+        ("Infinity", f"Predictions contains Infinity: {NOT_FINITE} (standard JSON has no Infinity)."),
+        ("-Infinity", f"Predictions contains -Infinity: {NOT_FINITE} (standard JSON has no -Infinity)."),
+        ("NaN", f"Predictions contains NaN: {NOT_FINITE} (standard JSON has no NaN)."),
+        ("1e999", f"Predictions contains the number 1e999: too large, {NOT_FINITE} (at most about 1.8e308)."),
+        ("1" + "0" * 400, f"Predictions contains the number 1{'0' * 39}...: too large, {NOT_FINITE} (at most about 1.8e308)."),
+    ],
+)
+def test_non_finite_no_answer_scores_are_refused(client, number, message):
+    """Python's json reads Infinity and NaN (and 1e999 as inf): the Space refuses them where it parses."""
+    app = load_space_app_module()
+    predictions = f'[{{"id": "q1", "prediction_text": "a", "no_answer_probability": {number}}}]'
+    with pytest.raises(gradio_client.exceptions.AppError, match=re.escape(message)):
+        client.predict(predictions, ONE_REFERENCE, "squad_v2", api_name="/compute")
+    with pytest.raises(app.gr.Error, match=re.escape(message)):
+        app.score_pasted(predictions, ONE_REFERENCE, "squad_v2", "en")
+
+
+def test_non_finite_numbers_in_references_and_uploads_are_refused(tmp_path):
+    app = load_space_app_module()
+    references = ONE_REFERENCE.replace('"answer_start": [0]', '"answer_start": [Infinity]')
+    with pytest.raises(app.gr.Error, match=re.escape(f"References contains Infinity: {NOT_FINITE}")):
+        app.compute('[{"id": "q1", "prediction_text": "a"}]', references, "squad")
+    data, predictions, no_answer = tmp_path / "gold.jsonl", tmp_path / "predictions.json", tmp_path / "null_odds.json"
+    data.write_text('{"id": "q1", "answers": ["a"]}\n')
+    predictions.write_text('{"q1": "a"}')
+    no_answer.write_text('{"q1": Infinity}')
+    with pytest.raises(app.gr.Error, match=re.escape(f"{no_answer}: id 'q1': no-answer score must be a finite number, got inf")):
+        app.score_uploaded(str(data), str(predictions), str(no_answer), "squad_v2", "en")
+    no_answer.write_text('{"q1": 1' + "0" * 400 + "}")
+    with pytest.raises(app.gr.Error, match=re.escape(f"An uploaded file has a number too large: {NOT_FINITE}")):
+        app.score_uploaded(str(data), str(predictions), str(no_answer), "squad_v2", "en")
+
+
+def test_json_nested_too_deeply_gets_a_clear_error(client, tmp_path):
+    app = load_space_app_module()
+    nested = "[" * 100_000 + "]" * 100_000
+    message = "Predictions is nested too deeply (lists or objects inside each other) to read."
+    with pytest.raises(gradio_client.exceptions.AppError, match=re.escape(message)):
+        client.predict(nested, '[["a"]]', "squad", api_name="/compute")
+    with pytest.raises(app.gr.Error, match=re.escape(message)):
+        app.score_pasted(nested, '[["a"]]', "squad", "en")
+    data, predictions = tmp_path / "gold.jsonl", tmp_path / "predictions.json"
+    data.write_text('{"id": "q1", "answers": ["a"]}\n')
+    predictions.write_text(nested)
+    with pytest.raises(app.gr.Error, match=re.escape("An uploaded file is nested too deeply")):
+        app.score_uploaded(str(data), str(predictions), None, "squad", "en")

@@ -14,6 +14,7 @@ Calling the Space from Python::
 """
 
 import json
+import math
 
 import gradio as gr
 import qascore
@@ -57,15 +58,39 @@ def _parse(text, name, *, allow_lines=True):
         )
     if _is_json(text):
         try:
-            return json.loads(text)
+            return json.loads(
+                text,
+                parse_constant=lambda literal: _not_finite(name, literal),
+                parse_float=lambda literal: _finite(name, literal, float),
+                parse_int=lambda literal: _finite(name, literal, int),
+            )
         except json.JSONDecodeError as error:
             raise gr.Error(f"{name} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}.") from None
+        except RecursionError:
+            raise gr.Error(f"{name} is nested too deeply (lists or objects inside each other) to read.") from None
     if not allow_lines:
         raise gr.Error(f"{name} must be a JSON list or object, e.g. '[\"Denver Broncos\"]'.")
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()  # a final newline ends the last line; it is not an extra (empty) answer
     return lines
+
+
+def _not_finite(name, literal):
+    """Python's json reads Infinity, -Infinity and NaN; scores must be finite, so they are refused."""
+    raise gr.Error(f"{name} contains {literal}: scores must be finite numbers (standard JSON has no {literal}).")
+
+
+def _finite(name, literal, kind):
+    """A JSON number as ``kind``, refused when it does not fit a finite float (e.g. 1e999)."""
+    try:
+        value = kind(literal)
+        if math.isfinite(value):
+            return value
+    except (ValueError, OverflowError):  # an int past Python's digit limit, or past the float range
+        pass
+    shown = literal if len(literal) <= 40 else literal[:40] + "..."
+    raise gr.Error(f"{name} contains the number {shown}: too large, scores must be finite numbers (at most about 1.8e308).")
 
 
 def _predictions(text, *, allow_lines=True):
@@ -185,6 +210,11 @@ def score_uploaded(data_file, predictions_file, no_answer_file, preset, language
         curve = _curve(raw_scores(scored))
     except (ValueError, TypeError) as error:
         raise gr.Error(str(error)) from None
+    # qascore.io lets these through from json.loads and float(); the file is still bad input.
+    except OverflowError:
+        raise gr.Error("An uploaded file has a number too large: scores must be finite numbers (at most about 1.8e308).") from None
+    except RecursionError:
+        raise gr.Error("An uploaded file is nested too deeply (lists or objects inside each other) to read.") from None
     return _results_table(scored["results"]), _details(scored["signature"], scored["counts"]), curve
 
 

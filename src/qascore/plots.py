@@ -17,9 +17,12 @@ distribution of per-question F1.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
-from typing import Sequence
+from typing import IO, Sequence
+
+from qascore.atomic_files import AtomicFiles
 
 __all__ = [
     "precision_recall_points",
@@ -84,13 +87,23 @@ def _draw_precision_recall(axes, points: dict, title: str) -> None:
     axes.set_title(f"{title} (AP {points['average_precision']:.2f})")
 
 
+def _save(figure, target: str | os.PathLike | IO[bytes]) -> None:
+    """Save ``figure`` as PNG to a path or a binary file, then let pyplot forget it."""
+    try:
+        figure.savefig(target, format="png")
+    finally:
+        _pyplot().close(figure)
+
+
+def _precision_recall_single(points: dict, *, title: str):
+    figure, axes = _pyplot().subplots()
+    _draw_precision_recall(axes, points, title)
+    return figure
+
+
 def plot_precision_recall(points: dict, path: str | os.PathLike, *, title: str) -> Path:
     """Save one precision-recall curve as a PNG file."""
-    plt = _pyplot()
-    figure, axes = plt.subplots()
-    _draw_precision_recall(axes, points, title)
-    figure.savefig(path)
-    plt.close(figure)
+    _save(_precision_recall_single(points, title=title), path)
     return Path(path)
 
 
@@ -109,18 +122,20 @@ def precision_recall_figure(
     return figure
 
 
-def plot_histogram(values: Sequence[float], path: str | os.PathLike, *, title: str, xlabel: str) -> Path:
-    """Histogram of ``values`` as proportions of the questions (20 bins; 0-1 when the values fit)."""
-    plt = _pyplot()
+def _histogram(values: Sequence[float], *, title: str, xlabel: str):
     low, high = min(values), max(values)
     value_range = (0.0, 1.0) if 0.0 <= low and high <= 1.0 else (low, high)
-    figure, axes = plt.subplots()
+    figure, axes = _pyplot().subplots()
     axes.hist(values, weights=[1.0 / len(values)] * len(values), bins=20, range=value_range)
     axes.set_xlabel(xlabel)
     axes.set_ylabel("Proportion of dataset")
     axes.set_title(title)
-    figure.savefig(path)
-    plt.close(figure)
+    return figure
+
+
+def plot_histogram(values: Sequence[float], path: str | os.PathLike, *, title: str, xlabel: str) -> Path:
+    """Histogram of ``values`` as proportions of the questions (20 bins; 0-1 when the values fit)."""
+    _save(_histogram(values, title=title, xlabel=xlabel), path)
     return Path(path)
 
 
@@ -132,35 +147,39 @@ def write_plots(
     f1: Sequence[float],
     has_answer: Sequence[bool] | None = None,
     no_answer_scores: Sequence[float] | None = None,
+    files: AtomicFiles | None = None,
 ) -> list[Path]:
-    """Write every plot the inputs allow into ``directory``; return the files written.
+    """Write every plot the inputs allow into ``directory`` (made if missing); return the files written.
 
     ``scored_f1`` are the per-question F1 scores (0-1) behind the reported F1 (after any
     no-answer threshold), for the F1 histogram. ``exact`` and ``f1`` are the raw scores before
     the threshold; with ``has_answer`` and ``no_answer_scores`` (SQuAD v2.0 style runs) they give
     the precision-recall curves and the no-answer score histograms.
+
+    The files are staged in ``files`` (:class:`~qascore.atomic_files.AtomicFiles`; they appear
+    when its ``with`` block ends, with the caller's other outputs), or by default renamed into
+    place once every plot is drawn: an error leaves no plot behind.
     """
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    written = [
-        plot_histogram(scored_f1, directory / "f1_hist.png", title="Histogram of per-question F1", xlabel="F1")
-    ]
-    if no_answer_scores is None or has_answer is None:
-        return written
-    if any(has_answer):
-        oracle = [1.0 if flag else 0.0 for flag in has_answer]
-        for name, scores in (("exact", exact), ("f1", f1), ("oracle", oracle)):
-            points = precision_recall_points(scores, no_answer_scores, has_answer)
-            written.append(plot_precision_recall(points, directory / f"pr_{name}.png", title=PRECISION_RECALL_TITLES[name]))
-    for flag, name in ((True, "hasAns"), (False, "noAns")):
-        values = [score for score, answerable in zip(no_answer_scores, has_answer) if answerable == flag]
-        if values:
-            written.append(
-                plot_histogram(
-                    values,
-                    directory / f"na_prob_hist_{name}.png",
-                    title=f"Histogram of no-answer probability: {name}",
-                    xlabel="Model probability of no-answer",
-                )
-            )
+    written: list[Path] = []
+    with AtomicFiles() if files is None else contextlib.nullcontext(files) as staged:
+
+        def save(name: str, figure) -> None:
+            with staged.open(directory / name, binary=True) as handle:
+                _save(figure, handle)
+            written.append(directory / name)
+
+        save("f1_hist.png", _histogram(scored_f1, title="Histogram of per-question F1", xlabel="F1"))
+        if no_answer_scores is None or has_answer is None:
+            return written
+        if any(has_answer):
+            oracle = [1.0 if flag else 0.0 for flag in has_answer]
+            for name, scores in (("exact", exact), ("f1", f1), ("oracle", oracle)):
+                points = precision_recall_points(scores, no_answer_scores, has_answer)
+                save(f"pr_{name}.png", _precision_recall_single(points, title=PRECISION_RECALL_TITLES[name]))
+        for flag, name in ((True, "hasAns"), (False, "noAns")):
+            values = [score for score, answerable in zip(no_answer_scores, has_answer) if answerable == flag]
+            if values:
+                title = f"Histogram of no-answer probability: {name}"
+                save(f"na_prob_hist_{name}.png", _histogram(values, title=title, xlabel="Model probability of no-answer"))
     return written
