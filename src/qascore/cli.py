@@ -45,19 +45,15 @@ from typing import Callable, Sequence
 import qascore
 
 from .atomic_files import AtomicFiles
+from .bootstrap import MAX_RESAMPLES
 from .file_scoring import compare_files, raw_scores, score_files, summary_counts
 from .normalize import MLQA_LANGUAGES
 
-__all__ = ["main", "build_parser", "MAX_RESAMPLES"]
+__all__ = ["main", "build_parser"]
 
 _EXIT_USAGE = 2
 _EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, the status of a command the closed pipe would have killed
 
-# The most --n-resamples accepts. paired_bootstrap keeps a few float64 arrays of this length
-# (8 MB each at the maximum) beside draws made in chunks of 4 million; its time grows with
-# resamples x questions: 10**6 on XQuAD en (1,190 questions) takes 7 s and 110 MB peak for
-# both metrics, on SQuAD v1.1 dev (10,570) about 90 s. 10**12 would ask for 8 TB.
-MAX_RESAMPLES = 1_000_000
 
 
 # ---------------------------------------------------------------- option values
