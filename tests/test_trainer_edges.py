@@ -1,6 +1,7 @@
 """Issue 10 at the Trainer adapters: nothing is silently dropped, and errors name what the user passed.
 
-Generative rows use the WordPiece tokenizer of tests/helpers_trainer.py (2000 ids), so no model runs.
+Generative rows use the WordPiece tokenizer of tests/helpers_trainer.py (2000 ids); extractive logits
+are written here by hand over features made by prepare_features, so no model runs.
 """
 
 import sys
@@ -155,3 +156,116 @@ def test_predictions_that_are_not_numbers_are_refused():
         metrics()((PREDICTIONS, words))
     # an object array of Python ints is still read as ids
     assert metrics()((PREDICTIONS.astype(object), LABELS)) == metrics()((PREDICTIONS, LABELS))
+
+
+# --- extractive ----------------------------------------------------------------------------------------
+
+RECORDS = helpers.squad_records()[:3]
+
+
+@pytest.fixture(scope="module")
+def features():
+    return helpers.extractive_dataset(RECORDS)
+
+
+def logits(features, seed=0):
+    rng = np.random.default_rng(seed)
+    shape = (len(features), helpers.EXTRACTIVE_MAX_LENGTH)
+    return rng.normal(size=shape), rng.normal(size=shape)
+
+
+@pytest.mark.parametrize("preset", ["squad", "squad_v2"])
+@pytest.mark.parametrize("value", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("which", ["start", "end"])
+def test_non_finite_logits_are_refused(features, preset, value, which):
+    """Scored 0 without a word before; under squad_v2 the core then blamed no_answer_probabilities."""
+    start, end = logits(features)
+    (start if which == "start" else end)[2, 7] = value
+    compute_metrics = QAComputeMetrics.for_extractive(examples=list(RECORDS), features=features, preset=preset)
+    message = rf"the {which} logits in predictions, row 2, holds {value} at token position 7; logits must be finite"
+    with pytest.raises(ValueError, match=message):
+        compute_metrics(((start, end), None))
+
+
+def test_nan_logits_are_blamed_on_the_logits_not_on_no_answer_probabilities(features):
+    """An all-NaN output (fp16 overflow, say) made the core refuse no_answer_probabilities, never passed."""
+    start, end = logits(features)
+    end[:] = np.nan
+    compute_metrics = QAComputeMetrics.for_extractive(examples=list(RECORDS), features=features, preset="squad_v2")
+    with pytest.raises(ValueError, match="the end logits in predictions, row 0, holds nan at token position 0"):
+        compute_metrics(((start, end), None))
+
+
+def test_non_finite_logits_in_a_later_batch_name_the_feature_row(features):
+    start, end = logits(features)
+    start[4, 0] = np.nan
+    compute_metrics = QAComputeMetrics.for_extractive(examples=list(RECORDS), features=features)
+    compute_metrics(((start[:3], end[:3]), None), compute_result=False)
+    with pytest.raises(ValueError, match="the start logits in predictions, row 4, holds nan at token position 0"):
+        compute_metrics(((start[3:], end[3:]), None), compute_result=True)
+
+
+def test_logit_rows_narrower_than_the_features_are_refused(features):
+    start, end = logits(features)
+    compute_metrics = QAComputeMetrics.for_extractive(examples=list(RECORDS), features=features)
+    message = (
+        "the end logits in predictions, row 0, has 50 token positions but its feature has 96 "
+        r"\(the length of its offset_mapping\)"
+    )
+    with pytest.raises(ValueError, match=message):
+        compute_metrics(((start, end[:, :50]), None))
+    # wider rows are Trainer's -100 padding (here NaN, to show it is not read): same answers as unpadded
+    pad = np.full((len(features), 10), np.nan)
+    wide = compute_metrics(((np.hstack([start, pad]), np.hstack([end, pad])), None))
+    assert wide == compute_metrics(((start, end), None))
+
+
+def test_logits_of_the_wrong_shape_or_type_are_refused(features):
+    start, end = logits(features)
+    compute_metrics = QAComputeMetrics.for_extractive(examples=list(RECORDS), features=features)
+    with pytest.raises(ValueError, match=r"the start logits in predictions must be shaped \(features, tokens\), .* "
+                                         r"got shape \(\d+, 96, 1\)"):
+        compute_metrics(((start[..., None], end[..., None]), None))
+    with pytest.raises(TypeError, match=r"the end logits in predictions must be numbers shaped \(features, tokens\); "
+                                        "got an array of dtype <U"):
+        compute_metrics(((start, end.astype(str)), None))
+
+
+def test_examples_without_features_are_refused(features):
+    """They would be scored as empty answers (0 under squad) without a word."""
+    extra = helpers.squad_records()[3]
+    with pytest.raises(ValueError, match=rf"1 examples have no feature in features= \(ids \['{extra['id']}'\]\)"):
+        QAComputeMetrics.for_extractive(examples=[*RECORDS, extra], features=features)
+    with pytest.raises(ValueError, match=f"examples= repeat the id '{RECORDS[0]['id']}' \\(positions 0 and 3\\)"):
+        QAComputeMetrics.for_extractive(examples=[*RECORDS, RECORDS[0]], features=features)
+
+
+def test_predictions_reach_the_scorer_in_the_examples_order():
+    """Regression guard (passes before and after issue 10): squad_v2 threshold ties follow prediction order.
+
+    Example 0 is answerable and example 1 is not; the features come in the other order. Both get a
+    no-answer probability of exactly 0.5 and a span answer, so best_exact is 100 in the examples'
+    order and 50 in the features' order.
+    """
+    records = helpers.squad_records(40, version="2.0")
+    answerable = next(r for r in records if r["answers"]["text"])
+    unanswerable = next(r for r in records if not r["answers"]["text"] and r["context"] != answerable["context"])
+    examples = [answerable, unanswerable]
+    features = helpers.extractive_dataset([unanswerable, answerable])
+    start, end = np.zeros((2, len(features), helpers.EXTRACTIVE_MAX_LENGTH))
+    for row, feature in enumerate(features):
+        start[row, 0] = end[row, 0] = 10.0  # null score 20
+        if feature["example_id"] == answerable["id"]:
+            start[row, feature["start_positions"]] += 10.0  # the gold span, 20 where the window holds it
+            end[row, feature["end_positions"]] += 10.0
+        else:
+            first = next(index for index, offset in enumerate(feature["offset_mapping"]) if offset is not None)
+            start[row, first] = end[row, first] = 10.0  # some span, 20
+    compute_metrics = QAComputeMetrics.for_extractive(examples=examples, features=features, preset="squad_v2")
+    result = compute_metrics(((start, end), None))
+    assert result["best_exact"] == 100.0 and result["best_exact_thresh"] == 0.5
+    answer = answerable["answers"]["text"][0]
+    in_feature_order = qascore.compute(
+        ["x", answer], [[], [answer]], preset="squad_v2", no_answer_probabilities=[0.5, 0.5]
+    )
+    assert in_feature_order["best_exact"] == 50.0  # the order matters, and the adapter used the examples'
