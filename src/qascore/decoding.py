@@ -16,6 +16,8 @@ form: a list of 1-D integer arrays, one per example, with no padding left.
 [[3, 2]]
 """
 
+import numbers
+
 import numpy as np
 
 IGNORE_INDEX = -100
@@ -113,12 +115,15 @@ def _shift_right(ids):
     return shifted
 
 
-def token_rows(value, *, pad_token_id, labels=None, shift_logits=False):
+def token_rows(value, *, pad_token_id, labels=None, shift_logits=False, vocab_size=None, name="token ids",
+               first_row=0):
     """Return one 1-D int64 array per example, with ``-100`` and ``pad_token_id`` removed.
 
     ``value`` is anything Trainer may pass as predictions, labels or inputs (see the module docstring).
     Logits are reduced with :func:`logits_to_ids`, masked with ``labels`` when given (rows from
-    ``token_rows`` cannot be used for that; pass the raw label array).
+    ``token_rows`` cannot be used for that; pass the raw label array). Every id is checked with
+    :func:`check_token_ids` (``vocab_size``, ``name`` and ``first_row`` are for that check): a tokenizer
+    would silently skip ids past its vocabulary and overflow on negative ones.
 
     >>> [r.tolist() for r in token_rows([[4, 0, -100], [5]], pad_token_id=0)]
     [[4], [5]]
@@ -136,35 +141,75 @@ def token_rows(value, *, pad_token_id, labels=None, shift_logits=False):
         if is_logits(batch):
             label_array = None if batch_labels is None else to_numpy(first_output(batch_labels))
             batch = logits_to_ids(to_numpy(batch), label_array, shift=shift_logits)
-        rows.extend(_rows_of(batch, pad_token_id))
-    return rows
-
-
-def _rows_of(batch, pad_token_id):
-    if isinstance(batch, list):
-        raw_rows = [np.asarray(row) for row in batch]  # Python lists, possibly ragged
-    else:
-        array = to_numpy(batch)
-        if array.ndim == 1:
-            array = array[None, :]
-        if array.ndim != 2:
-            raise ValueError(
-                f"expected token ids shaped (examples, tokens) or logits (examples, tokens, vocabulary), "
-                f"got an array of shape {array.shape}"
+        if isinstance(batch, list):  # Python lists, possibly ragged: one array per row
+            arrays = [np.asarray(row)[None, :] for row in batch]
+        else:
+            arrays = [_id_matrix(to_numpy(batch))]
+        for array in arrays:
+            array = check_token_ids(
+                array, pad_token_id=pad_token_id, vocab_size=vocab_size, name=name, first_row=first_row + len(rows)
             )
-        raw_rows = list(array)
-    rows = []
-    for row in raw_rows:
-        if row.size and not np.issubdtype(row.dtype, np.integer):
-            if not np.all(np.mod(row, 1) == 0):
-                raise TypeError(
-                    "expected integer token ids but got fractional values; pass logits as "
-                    "(examples, tokens, vocabulary) or use preprocess_logits"
-                )
-        row = row.astype(np.int64)
-        keep = (row != IGNORE_INDEX) & (row != pad_token_id)
-        rows.append(row[keep])
+            rows.extend(row[(row != IGNORE_INDEX) & (row != pad_token_id)] for row in array)
     return rows
+
+
+def _id_matrix(array):
+    if array.ndim == 1:
+        array = array[None, :]
+    if array.ndim != 2:
+        raise ValueError(
+            f"expected token ids shaped (examples, tokens) or logits (examples, tokens, vocabulary), "
+            f"got an array of shape {array.shape}"
+        )
+    return array
+
+
+def check_token_ids(array, *, pad_token_id, vocab_size=None, name="token ids", first_row=0):
+    """Return the 2-D ``array`` of token ids as int64, or raise naming the first bad row and position.
+
+    Ids must be integers in ``0 .. vocab_size - 1`` (any int64 when ``vocab_size`` is ``None``), or
+    ``-100`` / ``pad_token_id`` (padding). Rows are numbered from ``first_row``, so an error in a later
+    ``batch_eval_metrics`` step names the row of the whole evaluation.
+
+    >>> check_token_ids(np.array([[5, -100, 0]]), pad_token_id=0, vocab_size=8).tolist()
+    [[5, -100, 0]]
+    >>> check_token_ids(np.array([[5, 9]]), pad_token_id=0, vocab_size=8, name="predictions", first_row=3)
+    Traceback (most recent call last):
+    ...
+    ValueError: predictions row 3, position 1 holds the token id 9, outside the tokenizer's vocabulary
+    (ids 0 to 7); ...
+    """
+    if array.dtype == object:
+        array = np.asarray(array.tolist())  # numpy finds the elements' type; ints past int64 stay objects
+    integer_objects = array.dtype == object and all(isinstance(value, numbers.Integral) for value in array.flat)
+    if array.dtype.kind not in "iuf" and not integer_objects:
+        raise TypeError(
+            f"{name} must be integer token ids shaped (examples, tokens) or float logits shaped (examples, "
+            f"tokens, vocabulary); got an array of dtype {array.dtype}, so pass the model's output ids (strings "
+            "are scored with qascore.compute)"
+        )
+    if array.dtype.kind == "f":
+        fractional = np.mod(array, 1) != 0  # NaN and infinities too
+        if fractional.any():
+            row, position = np.argwhere(fractional)[0]
+            raise TypeError(
+                f"{name} row {first_row + row}, position {position} holds {array[row, position]}, which is "
+                "fractional, not an integer token id; pass logits as (examples, tokens, vocabulary) or use "
+                "preprocess_logits"
+            )
+    limit = vocab_size if vocab_size is not None else 2**63
+    bad = ((array < 0) | (array >= limit)) & (array != IGNORE_INDEX) & (array != pad_token_id)
+    if bad.any():
+        row, position = np.argwhere(bad)[0]
+        value = array[row, position]
+        value = int(value) if array.dtype.kind in "iuO" else value
+        vocabulary = "the tokenizer's vocabulary" if vocab_size is not None else "the int64 range"
+        raise ValueError(
+            f"{name} row {first_row + row}, position {position} holds the token id {value}, outside "
+            f"{vocabulary} (ids 0 to {limit - 1}); check that the model's vocabulary size matches "
+            "len(tokenizer) and pad with -100 or the pad id"
+        )
+    return array.astype(np.int64)
 
 
 def strip_prompt(row, prompt):

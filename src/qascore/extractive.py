@@ -47,6 +47,57 @@ def feature_spans(start_logits, end_logits, offsets, *, n_best, max_answer_lengt
     return spans[:n_best]
 
 
+def logit_rows(rows, name):
+    """Return ``rows`` as a 2-D float64 array, one row of token logits per feature, or raise naming ``name``.
+
+    >>> logit_rows([[0, 1.5]], "start_rows").dtype
+    dtype('float64')
+    >>> logit_rows(np.zeros((2, 3, 1)), "start_rows")
+    Traceback (most recent call last):
+    ...
+    ValueError: start_rows must be shaped (features, tokens), one row of token logits per feature; got shape (2, 3, 1)
+    """
+    try:
+        array = np.asarray(rows)
+    except ValueError:  # rows of different lengths
+        raise ValueError(f"{name} must be shaped (features, tokens); got rows of different lengths") from None
+    if array.dtype.kind not in "iuf":
+        raise TypeError(
+            f"{name} must be numbers shaped (features, tokens); got an array of dtype {array.dtype}, "
+            "pass the model's start/end logits"
+        )
+    if array.ndim != 2:
+        raise ValueError(
+            f"{name} must be shaped (features, tokens), one row of token logits per feature; got shape {array.shape}"
+        )
+    return array.astype(np.float64, copy=False)
+
+
+def check_logits(rows, lengths, *, name, first_row):
+    """Raise unless each row of ``rows`` covers its feature's ``lengths`` tokens with finite logits.
+
+    Positions past a feature's length are padding (Trainer pads with ``-100``) and are not checked.
+    Rows are numbered from ``first_row``, the feature position of the first one.
+    """
+    if not len(rows):
+        return
+    narrow = np.flatnonzero(lengths > rows.shape[1])
+    if narrow.size:
+        row = narrow[0]
+        raise ValueError(
+            f"{name}, row {first_row + row}, has {rows.shape[1]} token positions but its feature has "
+            f"{lengths[row]} (the length of its offset_mapping); pass logits over every token of the features given"
+        )
+    width = lengths.max()
+    bad = ~np.isfinite(rows[:, :width]) & (np.arange(width) < lengths[:, None])
+    if bad.any():
+        row, position = np.argwhere(bad)[0]
+        raise ValueError(
+            f"{name}, row {first_row + row}, holds {rows[row, position]} at token position {position}; logits "
+            "must be finite, so check the model's outputs for NaN or overflow (under fp16, say)"
+        )
+
+
 class SpanPicker:
     """Accumulate feature logits in feature order; :meth:`finish` gives one answer per example.
 
@@ -84,6 +135,7 @@ class SpanPicker:
         self.contexts = list(contexts)
         self.feature_examples = list(feature_examples)
         self.feature_offsets = list(feature_offsets)
+        self.feature_lengths = np.array([len(offsets) for offsets in self.feature_offsets], dtype=np.int64)
         self.n_best = n_best
         self.max_answer_length = max_answer_length
         self.with_no_answer = with_no_answer
@@ -97,15 +149,25 @@ class SpanPicker:
         self.best = [None] * len(self.contexts)  # (score, start_char, end_char) per example
         self.null = [math.inf] * len(self.contexts)
 
-    def add(self, start_rows, end_rows):
-        """Add the logits of the next features (rows may carry ``-100`` padding past the offsets)."""
+    def add(self, start_rows, end_rows, *, names=("start_rows", "end_rows")):
+        """Add the logits of the next features (rows may carry ``-100`` padding past the offsets).
+
+        Each row must be finite over its feature's offsets (:func:`check_logits`); errors call the two
+        arguments by ``names``, so an adapter can name what its user passed.
+        """
+        start_rows, end_rows = logit_rows(start_rows, names[0]), logit_rows(end_rows, names[1])
         if len(start_rows) != len(end_rows):
-            raise ValueError(f"{len(start_rows)} start-logit rows but {len(end_rows)} end-logit rows")
+            raise ValueError(
+                f"{names[0]} has {len(start_rows)} rows but {names[1]} has {len(end_rows)}; give one row per feature"
+            )
         if self.features_seen + len(start_rows) > len(self.feature_offsets):
             raise ValueError(
                 f"got logits for {self.features_seen + len(start_rows)} features but features= has "
                 f"{len(self.feature_offsets)}; pass the same tokenised features that are evaluated"
             )
+        lengths = self.feature_lengths[self.features_seen : self.features_seen + len(start_rows)]
+        for name, rows in zip(names, (start_rows, end_rows)):
+            check_logits(rows, lengths, name=name, first_row=self.features_seen)
         for start_logits, end_logits in zip(start_rows, end_rows):
             position = self.features_seen
             example = self.feature_examples[position]

@@ -76,7 +76,9 @@ class QAComputeMetrics:
             or a loaded evaluate module; all give the same numbers.
         preset: ``"squad"`` (default), ``"squad_v2"``, ``"korquad"`` or ``"mlqa"``.
         references: all gold answers per example, in evaluation order (answer lists, a ``datasets``
-            ``answers`` column or SQuAD records). Without them the decoded labels are the single gold answer.
+            ``answers`` column or SQuAD records). Without them the decoded labels are the single gold answer;
+            a label that decodes to ``""`` means no gold answer, as ``[]`` in ``references=`` does
+            (unanswerable under ``squad_v2``, refused under the other presets).
         ids: example ids in evaluation order, for ``per_example_file`` (SQuAD records bring their own).
         decoder_only: the model echoes its prompt in generations (GPT-2 style); the prompt, taken from
             the inputs, is stripped. Needs ``include_for_metrics=["inputs"]`` (or ``batch_eval_metrics``).
@@ -117,6 +119,7 @@ class QAComputeMetrics:
         if self.pad_token_id is None:
             raise ValueError("the tokenizer has neither pad_token_id nor eos_token_id; set tokenizer.pad_token first")
         self.eos_token_id = getattr(tokenizer, "eos_token_id", None)
+        self.vocab_size = len(tokenizer) if hasattr(tokenizer, "__len__") else None
         self.tokenizer = tokenizer
         if extract_answer is True:
             extract_answer = first_line_answer
@@ -173,12 +176,21 @@ class QAComputeMetrics:
 
     def _reset_state(self):
         self._rows_seen = 0
+        self._label_tokens_seen = False
         self._kept = {"predictions": [], "references": []}
 
-    def _add(self, predictions, labels, inputs):
-        prediction_rows = token_rows(
-            predictions, pad_token_id=self.pad_token_id, labels=labels, shift_logits=self.decoder_only
+    def _token_rows(self, value, name, **options):
+        return token_rows(
+            value,
+            pad_token_id=self.pad_token_id,
+            vocab_size=self.vocab_size,
+            name=name,
+            first_row=self._rows_seen,
+            **options,
         )
+
+    def _add(self, predictions, labels, inputs):
+        prediction_rows = self._token_rows(predictions, "predictions", labels=labels, shift_logits=self.decoder_only)
         count = len(prediction_rows)
         input_rows = self._input_rows(inputs, count)
         keep = self._rows_to_keep(count)
@@ -215,7 +227,7 @@ class QAComputeMetrics:
                     "Pass input_key= naming the model's main input"
                 )
             inputs = gather_rows(inputs[self.input_key])
-        rows = token_rows(inputs, pad_token_id=self.pad_token_id)
+        rows = self._token_rows(inputs, "inputs")
         if len(rows) < count:
             raise ValueError(f"got {count} predictions but only {len(rows)} inputs; they must come from one evaluation")
         return rows[:count]  # gathering may add the sampler's padding rows that Trainer dropped
@@ -241,13 +253,27 @@ class QAComputeMetrics:
             return self.gold[self._rows_seen : self._rows_seen + count]
         if labels is None:
             raise ValueError("no labels to take the gold answers from; pass references= (all gold answers per example)")
-        label_rows = token_rows(labels, pad_token_id=self.pad_token_id)
+        label_rows = self._token_rows(labels, "label_ids")
         if len(label_rows) != count:
             raise ValueError(f"got {count} predictions but {len(label_rows)} label rows")
-        return [[text] for text in self._decode([cut_at(row, self.eos_token_id) for row in label_rows])]
+        texts = self._decode([cut_at(row, self.eos_token_id) for row in label_rows])
+        if any(len(row) for row in label_rows):
+            self._label_tokens_seen = True
+        if not self.backend.preset.unanswerable and "" in texts:
+            if not self._label_tokens_seen:
+                raise _no_label_tokens()
+            raise ValueError(
+                f"label_ids row {self._rows_seen + texts.index('')} decodes to an empty answer, but preset "
+                f"{self.backend.preset.name!r} has no unanswerable questions; pass the gold answers as "
+                "references=, or use preset='squad_v2' to score unanswerable questions"
+            )
+        return [[text] if text else [] for text in texts]  # "" is no gold answer, as [] in references=
 
     def _finish(self):
         seen = self._rows_seen
+        if self.gold is None and seen and not self._label_tokens_seen:
+            self.reset()
+            raise _no_label_tokens()
         if self.gold is not None and seen < len(self.gold):
             self.reset()
             raise ValueError(
@@ -270,6 +296,14 @@ class QAComputeMetrics:
             )
         self._reset_state()
         return flat_floats(results)
+
+
+def _no_label_tokens():
+    return ValueError(
+        "label_ids hold only -100 and the pad id, so there is no gold answer to score against; "
+        "pass the gold answers as references= (needed when the labels are masked, as for decoder-only "
+        "prompts) or keep the answer tokens in the labels"
+    )
 
 
 def _check_ids(ids, record_ids, gold):

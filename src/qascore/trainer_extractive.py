@@ -16,12 +16,15 @@ answers scored by qascore (or the evaluate module given as ``metric``) against a
 from qascore.decoding import split_batches, to_numpy
 from qascore.distributed import world_size
 from qascore.eval_references import gold_answers
-from qascore.extractive import SpanPicker
+from qascore.extractive import SpanPicker, logit_rows
 from qascore.extractive_features import LABEL_COLUMNS
 from qascore.metric_backend import MetricBackend, flat_floats
 from qascore.trainer import unpack_eval_prediction, write_per_example
 
 __all__ = ["ExtractiveQAComputeMetrics"]
+
+LOGIT_NAMES = ("the start logits in predictions", "the end logits in predictions")
+"""What errors call the two logit arrays: the user passed them to ``compute_metrics`` as ``predictions``."""
 
 
 def _columns(table, names):
@@ -80,10 +83,25 @@ class ExtractiveQAComputeMetrics:
                 "qascore.extractive_features.prepare_features"
             )
         self.ids = [str(value) for value in example_columns["id"]]
-        position_of = {example_id: position for position, example_id in enumerate(self.ids)}
-        unknown = sorted({str(value) for value in feature_columns["example_id"]} - set(position_of))
+        position_of = {}
+        for position, example_id in enumerate(self.ids):
+            if example_id in position_of:
+                raise ValueError(
+                    f"examples= repeat the id {example_id!r} (positions {position_of[example_id]} and {position}); "
+                    "give each example a unique id"
+                )
+            position_of[example_id] = position
+        feature_ids = {str(value) for value in feature_columns["example_id"]}
+        unknown = sorted(feature_ids - set(position_of))
         if unknown:
             raise ValueError(f"features= name example ids that examples= lack: {unknown[:5]}")
+        featureless = [example_id for example_id in self.ids if example_id not in feature_ids]
+        if featureless:
+            raise ValueError(
+                f"{len(featureless)} examples have no feature in features= (ids {featureless[:5]}), so they "
+                "would be scored as empty answers; pass the examples the features were made from, and all of "
+                "their features"
+            )
         self.references, _ = gold_answers(example_columns["answers"])
         self.backend = MetricBackend(
             metric, preset=preset, options=metric_options, per_example=per_example_file is not None
@@ -140,12 +158,12 @@ class ExtractiveQAComputeMetrics:
                     "extractive predictions must be (start_logits, end_logits); use QAComputeMetrics for "
                     "generative models"
                 )
-            start_rows, end_rows = to_numpy(batch[0]), to_numpy(batch[1])
+            start_rows, end_rows = (logit_rows(to_numpy(rows), name) for rows, name in zip(batch, LOGIT_NAMES))
             room = len(self.picker.feature_offsets) - self.picker.features_seen
             if len(start_rows) > room and world_size() > 1:
                 # the distributed sampler's repeated features, after all real ones
                 start_rows, end_rows = start_rows[:room], end_rows[:room]
-            self.picker.add(start_rows, end_rows)
+            self.picker.add(start_rows, end_rows, names=LOGIT_NAMES)
 
     def reset(self):
         """Forget logits added since the last score."""
