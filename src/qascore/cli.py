@@ -55,7 +55,6 @@ _EXIT_USAGE = 2
 _EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, the status of a command the closed pipe would have killed
 
 
-
 # ---------------------------------------------------------------- option values
 
 
