@@ -99,6 +99,9 @@ Examples:
     {'exact_match': 100.0, 'f1': 100.0}
 """
 
+# What a user passes to add()/add_batch()/compute(), and what evaluate.combine forwards.
+_USER_INPUTS = ("predictions", "references")
+
 # One row per prediction/reference pair as the user passed it; see qascore.formats.COLUMNS.
 # Optional text columns are large_string because evaluate rejects None in "string" columns.
 _FEATURES = datasets.Features(
@@ -128,6 +131,11 @@ class QaEmF1(evaluate.Metric):
             reference_urls=["https://github.com/facebookresearch/MLQA"],
         )
 
+    def _feature_names(self):
+        """The inputs a user passes, which ``evaluate.combine`` forwards; the other stored
+        columns (ids, no-answer scores, inputs) are read back in :meth:`_compute`."""
+        return list(_USER_INPUTS)
+
     def _preset_name(self):
         return "squad" if self.config_name == "default" else self.config_name
 
@@ -156,8 +164,14 @@ class QaEmF1(evaluate.Metric):
                 "qascore.compute, or clean the text with text.encode('utf-8', 'replace').decode()."
             ) from None
 
-    def add(self, *, prediction=None, reference=None, input=None, no_answer_probability=None):
-        """Add one example."""
+    def add(self, *, prediction=None, reference=None, input=None, no_answer_probability=None, predictions=None,
+            references=None):
+        """Add one example. ``evaluate.combine`` passes it as ``predictions=``/``references=``, as
+        ``evaluate.Metric.add`` accepts it."""
+        if predictions is not None or references is not None:
+            if prediction is not None or reference is not None:
+                raise TypeError("Pass one example as prediction=/reference= (or predictions=/references=), not both.")
+            prediction, reference = predictions, references
         self.add_batch(
             predictions=[prediction],
             references=[reference],
@@ -180,7 +194,7 @@ class QaEmF1(evaluate.Metric):
             return super().compute(**options)
         if self.writer is None and self.num_process == 1:
             columns = to_columns(predictions, references, inputs=inputs, no_answer_probabilities=no_answer_probabilities)
-            return self._compute(**columns, **options)
+            return self._score(columns, **options)
         self.add_batch(
             predictions=predictions, references=references, inputs=inputs, no_answer_probabilities=no_answer_probabilities
         )
@@ -190,14 +204,16 @@ class QaEmF1(evaluate.Metric):
         """The reproducibility signature for these compute() options (quote it with the scores)."""
         return qascore.signature(preset=self._preset_name(), **options)
 
-    def _compute(
+    def _compute(self, predictions, references, **options):
+        """Score the rows evaluate gathered: ``predictions`` and ``references`` as it passes them,
+        the other stored columns read from the gathered table."""
+        stored = {name: self.data[name][:] for name in _FEATURES if name not in _USER_INPUTS}
+        return self._score({"predictions": predictions, "references": references, **stored}, **options)
+
+    def _score(
         self,
-        predictions,
-        references,
-        prediction_ids,
-        reference_ids,
-        no_answer_probabilities,
-        inputs,
+        columns,
+        *,
         language=None,
         normalizer=None,
         no_answer_threshold=None,
@@ -224,12 +240,4 @@ class QaEmF1(evaluate.Metric):
             map_abstentions=map_abstentions,
             abstentions=abstentions,
         )
-        columns = {
-            "predictions": predictions,
-            "references": references,
-            "prediction_ids": prediction_ids,
-            "reference_ids": reference_ids,
-            "no_answer_probabilities": no_answer_probabilities,
-            "inputs": inputs,
-        }
         return qascore.score_columns(columns, options)

@@ -22,6 +22,7 @@ where the input enters, with what to do about it.
 
 from __future__ import annotations
 
+import collections.abc
 import itertools
 import math
 import numbers
@@ -68,16 +69,41 @@ def empty_columns() -> Dict[str, list]:
 
 
 def _listify(value: Any, name: str) -> list:
-    """Accept a list, tuple or 1-d numpy array; reject strings, dicts and scalars."""
+    """Any ordered column as a list: a list or tuple, a ``datasets`` Dataset or Column, a numpy
+    or pandas array, a pyarrow array, or another sequence; strings, sets and scalars are refused.
+
+    >>> import numpy as np
+    >>> _listify(np.array(["Paris", "Rome"]), "predictions")
+    ['Paris', 'Rome']
+    """
     if isinstance(value, (list, tuple)):
         return list(value)
-    if type(value).__module__ == "numpy" and hasattr(value, "tolist") and getattr(value, "ndim", 0) == 1:
-        return value.tolist()
-    if isinstance(value, str):
+    if isinstance(value, (str, bytes)):
         raise TypeError(
-            f"{name} must be a list, got a single string {_preview(value)}. Wrap it in a list: {name}=[...]."
+            f"{name} must be a list, got a single string {_preview(str(value))}. Wrap it in a list: {name}=[...]."
         )
-    raise TypeError(f"{name} must be a list, got {type(value).__name__}.")
+    for method in ("to_pylist", "to_list", "tolist"):  # pyarrow; datasets.Dataset and pandas; numpy
+        convert = getattr(value, method, None)
+        if callable(convert) and not isinstance(value, dict):
+            return list(convert())
+    if isinstance(value, collections.abc.Sequence):  # e.g. a datasets Column
+        return list(value)
+    raise TypeError(
+        f"{name} must be a list (or a Dataset, a column, an array), got {type(value).__name__}"
+        + (": an unordered set cannot be paired by position." if isinstance(value, (set, frozenset)) else ".")
+    )
+
+
+def _one_record_as_list(value: Any, name: str, key: str) -> Any:
+    """A single SQuAD record (as torchmetrics takes them) as a batch of one; other dicts are refused."""
+    if not isinstance(value, dict):
+        return value
+    if "id" in value and key in value:
+        return [value]
+    raise TypeError(
+        f"{name} must be a list, got a dict with keys {sorted(map(str, value))[:5]}; give a list of "
+        f"{{'id', '{key}'}} records (a single record is fine too)."
+    )
 
 
 def _preview(text: str, limit: int = 40) -> str:
@@ -140,6 +166,20 @@ def _answer_texts(answers: Any, where: str) -> List[str]:
     raise TypeError(f"{where} must be {{'text': [...], 'answer_start': [...]}}, got {type(answers).__name__}.")
 
 
+def is_reference_record(value: Any) -> bool:
+    """Whether a reference is a SQuAD record (``{"id", "answers"}``, paired by id), not the gold
+    answers of one question (a list, a string, or ``{"text": [...]}`` as a datasets "answers" row).
+
+    >>> is_reference_record({"id": "q1", "answers": {"text": ["Paris"]}}), is_reference_record({"text": ["Paris"]})
+    (True, False)
+    """
+    return isinstance(value, dict) and not ("text" in value and "answers" not in value and "id" not in value)
+
+
+def _is_dict(value: Any) -> bool:
+    return isinstance(value, dict)
+
+
 class _Unusual(Exception):
     """Raised inside a fast path: the row needs the full check (which explains any error)."""
 
@@ -180,13 +220,15 @@ def _reference_rows(references: list) -> Dict[str, list]:
     """Reference columns; common input takes a fast path, anything else the full check."""
     answer_lists, ids = [], []
     try:
-        if type(references[0]) is not dict:
+        if not is_reference_record(references[0]):
             if all_of_type(references, list) and all_of_type(itertools.chain.from_iterable(references), str):
                 return {"references": references, "reference_ids": ids}
             for reference in references:
                 if type(reference) is str:
                     reference = [reference]
-                elif not _is_text_list(reference):
+                elif type(reference) is dict:  # {"text": [...], "answer_start": [...]}, a datasets "answers" row
+                    reference = reference["text"]
+                if not _is_text_list(reference):
                     raise _Unusual
                 answer_lists.append(reference)
             return {"references": answer_lists, "reference_ids": ids}
@@ -226,11 +268,11 @@ def _checked_prediction_rows(predictions: list) -> Dict[str, list]:
 
 
 def _checked_reference_rows(references: list) -> Dict[str, list]:
-    records = isinstance(references[0], dict)
+    records = is_reference_record(references[0])
     answer_lists, ids = [], []
     for i, reference in enumerate(references):
         where = f"references[{i}]"
-        if isinstance(reference, dict) != records:
+        if is_reference_record(reference) != records:
             raise TypeError(
                 f"{where} is a {type(reference).__name__} but references[0] is a {type(references[0]).__name__}; "
                 "give all references as answer lists or all as {'id', 'answers'} records."
@@ -243,6 +285,8 @@ def _checked_reference_rows(references: list) -> Dict[str, list]:
             answer_lists.append(_answer_texts(reference["answers"], f"{where}['answers']"))
         elif isinstance(reference, str):
             answer_lists.append([reference])
+        elif isinstance(reference, dict):
+            answer_lists.append(_answer_texts(reference, where))
         elif reference is None:
             raise TypeError(f"{where} is None; give the gold answers as a list of strings ([] = unanswerable).")
         else:
@@ -267,12 +311,12 @@ def to_columns(
     ...
     ValueError: Got 1 predictions but 2 references; give one reference (a list of all gold answers) per prediction.
     """
-    predictions = _listify(predictions, "predictions")
-    references = _listify(references, "references")
+    predictions = _listify(_one_record_as_list(predictions, "predictions", "prediction_text"), "predictions")
+    references = _listify(_one_record_as_list(references, "references", "answers"), "references")
     columns = empty_columns()
     if not predictions and not references:
         return columns
-    sides = [isinstance(side[0], dict) for side in (predictions, references) if side]
+    sides = [test(side[0]) for side, test in ((predictions, _is_dict), (references, is_reference_record)) if side]
     records = sides[0]
     if records != sides[-1]:
         raise TypeError(
@@ -383,12 +427,26 @@ def _optional_column(columns: Dict[str, list], name: str, rows: Sequence[int], w
     return values
 
 
-def _duplicates(ids: List[str]) -> List[str]:
-    seen, repeated = set(), []
-    for id_ in ids:
-        if id_ in seen and id_ not in repeated:
-            repeated.append(id_)
-        seen.add(id_)
+def _rows_by_id(ids: List[str], rows: List[tuple], side: str) -> Dict[str, List[int]]:
+    """The positions of each repeated id; a ValueError if a repeated id carries different rows.
+
+    Bootstrap resampling (evaluate's ``strategy="bootstrap"``) repeats whole examples, so an
+    id may come several times with the same record; each copy is then one more row to score.
+    The same id with different texts, answers or scores is two questions under one name.
+    """
+    positions: Dict[str, List[int]] = {}
+    for index, id_ in enumerate(ids):
+        positions.setdefault(id_, []).append(index)
+    repeated = {id_: found for id_, found in positions.items() if len(found) > 1}
+    for id_, found in repeated.items():
+        first = rows[found[0]]
+        other = next((rows[index] for index in found[1:] if rows[index] != first), None)
+        if other is not None:
+            raise ValueError(
+                f"Duplicate {side} ids: {id_!r} comes {len(found)} times with different records "
+                f"({_preview(repr(first), 80)} and {_preview(repr(other), 80)}). Give each question its own id; "
+                "repeated identical records (as resampling makes them) are scored once per row."
+            )
     return repeated
 
 
@@ -419,13 +477,36 @@ def lookalike_ids(prediction_ids: Sequence[str], reference_ids: Sequence[str]) -
     )
 
 
+def _matched_copies(reference_ids: List[str], matched: List[Optional[int]],
+                    repeated_predictions: Dict[str, List[int]]) -> List[Optional[int]]:
+    """Pair the k-th copy of a repeated reference id with the k-th copy of its prediction (the
+    last one when there are fewer), so that each copy keeps its own place in the predictions'
+    order (squad_v2's best-threshold walk)."""
+    seen: Dict[str, int] = {}
+    paired = []
+    for id_, index in zip(reference_ids, matched):
+        copies = repeated_predictions.get(id_)
+        if copies is not None:
+            count = seen.get(id_, 0)
+            index = copies[min(count, len(copies) - 1)]
+            seen[id_] = count + 1
+        paired.append(index)
+    return paired
+
+
 def _align_by_id(columns, prediction_rows, reference_rows, scores, inputs, *, missing: str, extra: str) -> Examples:
     prediction_ids = [columns["prediction_ids"][row] for row in prediction_rows]
     reference_ids = [columns["reference_ids"][row] for row in reference_rows]
-    for name, ids in (("prediction", prediction_ids), ("reference", reference_ids)):
-        repeated = _duplicates(ids)
-        if repeated:
-            raise ValueError(f"Duplicate {name} ids: {_listing(repeated)}. Each question id must appear once.")
+    texts = [columns["predictions"][row] for row in prediction_rows]
+    repeated_predictions = repeated_references = {}
+    if len(set(prediction_ids)) < len(prediction_ids):
+        rows = [{key: value for key, value in (("prediction_text", text), ("no_answer_probability", score),
+                                                ("input", input_)) if value is not None}
+                for text, score, input_ in zip(texts, scores or itertools.repeat(None), inputs or itertools.repeat(None))]
+        repeated_predictions = _rows_by_id(prediction_ids, rows, "prediction")
+    if len(set(reference_ids)) < len(reference_ids):
+        rows = [columns["references"][row] for row in reference_rows]
+        repeated_references = _rows_by_id(reference_ids, rows, "reference")
     position = {id_: index for index, id_ in enumerate(prediction_ids)}
     known = set(reference_ids)
     unknown = [id_ for id_ in prediction_ids if id_ not in known]
@@ -442,7 +523,8 @@ def _align_by_id(columns, prediction_rows, reference_rows, scores, inputs, *, mi
             "Predict every question, or pass missing='zero' to score them 0 as the official v1.1 script does."
         )
     matched = [position.get(id_) for id_ in reference_ids]
-    texts = [columns["predictions"][row] for row in prediction_rows]
+    if repeated_predictions or repeated_references:
+        matched = _matched_copies(reference_ids, matched, repeated_predictions)
 
     def pick(values):
         return None if values is None else [None if index is None else values[index] for index in matched]
