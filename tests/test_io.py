@@ -7,11 +7,21 @@ plain walk over the official layout; bad files must fail with the file and the p
 from __future__ import annotations
 
 import json
+import os
+import re
+import resource
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
-from qascore.file_scoring import pair_by_id
-from qascore.io import load_no_answer_probabilities, load_predictions, load_references, references_from_document
+import qascore
+from conftest import official_cases
+from qascore.cli import main
+from qascore.file_scoring import pair_by_id, score_files
+from qascore.io import (load_no_answer_probabilities, load_predictions, load_references, read_json,
+                        references_from_document)
 from helpers_space import SHARED_DATA
 
 GOLD_FILES = ["squad/dev-v1.1.json", "squad/dev-v2.0.json", "korquad/KorQuAD_v1.0_dev.json", "xquad/xquad.zh.json"]
@@ -133,3 +143,191 @@ def test_pairing_by_id_keeps_data_order_and_counts_what_is_missing_or_extra():
                       "missing_ids": ids[1:3], "extra_ids": ["unknown"]}
     with pytest.raises(ValueError, match=f"na.json: has no no-answer score for question id '{ids[3]}'"):
         pair_by_id(references, predicted, {ids[0]: 0.2}, no_answer_file="na.json")
+
+
+# ---------------------------------------------------------------- repeated keys and ids
+
+KEEP_LAST = ("remove the repeats, or pass --duplicate-keys last (duplicate_keys='last') to keep the last value "
+             "as the official scripts (json.load) do")
+TWO_ANSWERS = ('{"data": [{"paragraphs": [{"context": "c", "qas": [{"id": "q0", "answers": ["Lyon"]}, '
+               '{"id": "q1", "answers": [], "answers": [{"text": "Paris", "answer_start": 0}]}]}]}]}')
+
+
+@pytest.mark.parametrize(
+    "name, content, load, place, last, overridden",
+    [
+        ("preds.json", '{"q1": "a", "q2": "b", "q1": "c"}', load_predictions,
+         "the top-level object repeats key 'q1' (2 times)", {"q1": "c", "q2": "b"}, 1),
+        ("na.json", '{"q1": 0.5, "q1": 0.25, "q1": 2}', load_no_answer_probabilities,
+         "the top-level object repeats key 'q1' (3 times)", {"q1": 2.0}, 2),
+        ("dev.json", TWO_ANSWERS, load_references, "data[0].paragraphs[0].qas[1] repeats key 'answers' (2 times)",
+         [{"id": "q0", "answers": {"text": ["Lyon"], "answer_start": [-1]}},
+          {"id": "q1", "answers": {"text": ["Paris"], "answer_start": [0]}}], 1),
+        ("dev.json", '{"data": [{"title": "a", "paragraphs": [{"qas": [{"id": "q0", "answers": []}]}], "title": "b"}]}',
+         load_references, "data[0] repeats key 'title' (2 times)", [{"id": "q0", "answers": {"text": [], "answer_start": []}}],
+         1),
+        ("keys.json", '{"a b": {"x": 1, "x": 2}, "q1": "a"}', read_json,  # a key that needs quotes in the path
+         '["a b"] repeats key \'x\' (2 times)', {"a b": {"x": 2}, "q1": "a"}, 1),
+        ("gold.jsonl", '{"id": "q0", "answers": []}\n{"id": "q1", "answers": [{"text": "a", "text": "b"}]}\n',
+         load_references, "answers[0] repeats key 'text' (2 times)",
+         [{"id": "q0", "answers": {"text": [], "answer_start": []}}, {"id": "q1", "answers": {"text": ["b"], "answer_start": [-1]}}],
+         1),
+        ("preds.jsonl", '{"id": "q1", "prediction_text": "a"}\n{"id": "q1", "id": "q2", "prediction_text": "b"}\n',
+         load_predictions, "the object repeats key 'id' (2 times)", {"q1": "a", "q2": "b"}, 1),
+    ],
+)
+def test_a_repeated_key_is_an_error_naming_where_or_the_last_value_wins(tmp_path, name, content, load, place, last,
+                                                                         overridden):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    where = f"{path}:2" if name.endswith(".jsonl") else str(path)
+    with pytest.raises(ValueError) as error:
+        load(path)
+    assert str(error.value) == f"{where}: {place}; {KEEP_LAST}"
+    counts = {}
+    assert load(path, duplicate_keys="last", overridden=counts) == last
+    assert counts == {str(path): overridden}
+
+
+def test_the_last_value_wins_in_the_first_place_as_json_load_does(tmp_path):
+    path = tmp_path / "preds.json"
+    path.write_text('{"q1": "a", "q2": "b", "q1": "c"}')
+    loaded = load_predictions(path, duplicate_keys="last")
+    assert list(loaded.items()) == list(json.loads(path.read_text()).items()) == [("q1", "c"), ("q2", "b")]
+    lines = tmp_path / "preds.jsonl"
+    lines.write_text("".join(json.dumps({"id": key, "prediction_text": text}) + "\n"
+                             for key, text in [("q1", "a"), ("q2", "b"), ("q1", "c")]))
+    assert list(load_predictions(lines, duplicate_keys="last").items()) == [("q1", "c"), ("q2", "b")]
+
+
+@pytest.mark.parametrize("name, content, load", [
+    ("preds.jsonl", '{"id": "q1", "prediction_text": "a"}\n\n{"id": "q2", "prediction_text": "b"}\n'
+                    '{"id": "q1", "prediction_text": "c"}\n', load_predictions),
+    ("na.jsonl", '{"id": "q1", "no_answer_probability": 0.5}\n{"id": "q2", "no_answer_probability": 0.5}\n'
+                 '\n{"id": "q1", "no_answer_probability": 0.7}\n', load_no_answer_probabilities),
+])
+def test_an_id_on_two_lines_is_an_error_naming_both(tmp_path, name, content, load):
+    path = tmp_path / name
+    path.write_text(content)
+    with pytest.raises(ValueError) as error:
+        load(path)
+    assert str(error.value) == f"{path}:4: id 'q1' is also on line 1; {KEEP_LAST}"
+    counts = {}
+    assert list(load(path, duplicate_keys="last", overridden=counts)) == ["q1", "q2"]
+    assert counts == {str(path): 1}
+
+
+def test_score_files_counts_what_was_overridden_and_checks_the_option(tmp_path):
+    gold = tmp_path / "dev.json"
+    gold.write_text(TWO_ANSWERS)
+    predictions = tmp_path / "preds.json"
+    predictions.write_text('{"q0": "Lyon", "q1": "x", "q1": "Paris"}')
+    with pytest.raises(ValueError, match=re.escape(f"{gold}: data[0].paragraphs[0].qas[1] repeats key 'answers'")):
+        score_files(gold, predictions)
+    scored = score_files(gold, predictions, duplicate_keys="last")
+    assert scored["results"] == {"exact_match": 100.0, "f1": 100.0}
+    assert scored["counts"]["overridden"] == {str(gold): 1, str(predictions): 1}
+    assert "overridden" not in score_files(SHARED_DATA / "squad/dev-v1.1.json", SHARED_DATA / official_cases()[0][0]["predictions"])["counts"]
+    with pytest.raises(ValueError, match="duplicate_keys must be one of error, last, got 'first'"):
+        score_files(gold, predictions, duplicate_keys="first")
+
+
+def test_command_line_refuses_repeats_or_warns_with_duplicate_keys_last(tmp_path, capsys):
+    gold = tmp_path / "dev.json"
+    gold.write_text(TWO_ANSWERS)
+    predictions = tmp_path / "preds.json"
+    predictions.write_text('{"q0": "Lyon", "q1": "x", "q1": "Paris"}')
+    assert main(["score", str(gold), str(predictions), "--json"]) == 2
+    assert capsys.readouterr().err == (f"qascore score: error: {gold}: data[0].paragraphs[0].qas[1] repeats key "
+                                       f"'answers' (2 times); {KEEP_LAST}\n")
+    assert main(["score", str(gold), str(predictions), "--json", "--duplicate-keys", "last"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["counts"]["overridden"] == {str(gold): 1, str(predictions): 1}
+    assert err == "".join(f"qascore: warning: {path}: repeated keys or ids replaced 1 earlier values; the last value "
+                          "of each was used (--duplicate-keys last, as the official scripts do)\n"
+                          for path in (gold, predictions))
+    assert main(["compare", str(predictions), str(predictions), "--data", str(gold), "--n-resamples", "10"]) == 2
+    assert "repeats key 'answers'" in capsys.readouterr().err
+    assert main(["compare", str(predictions), str(predictions), "--data", str(gold), "--n-resamples", "10",
+                 "--duplicate-keys", "last"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["counts"]["b"]["overridden"] == {str(gold): 1, str(predictions): 1}
+    assert err.count("qascore: warning:") == 2
+
+
+# ---------------------------------------------------------------- files that are not JSON text
+
+def run_command_line(*arguments, timeout=60):
+    """``qascore`` in a child process (at most 1 GB of memory, ``timeout`` seconds): (status, stderr)."""
+    def limit_memory():
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+    completed = subprocess.run([sys.executable, "-m", "qascore", *map(str, arguments)], capture_output=True,
+                               text=True, timeout=timeout, preexec_fn=limit_memory,
+                               env=dict(os.environ, PYTHONPATH=str(Path(qascore.__file__).parents[1])))
+    return completed.returncode, completed.stderr
+
+
+@pytest.fixture
+def predictions_file(tmp_path):
+    path = tmp_path / "preds.json"
+    path.write_text('{"q1": "a"}')
+    return path
+
+
+def test_what_is_not_a_regular_file_is_refused_before_it_is_opened(tmp_path, predictions_file):
+    fifo = tmp_path / "fifo.json"
+    os.mkfifo(fifo)  # opening it would wait for a writer forever
+    for data, kind in ((fifo, "a FIFO (named pipe)"), (Path("/dev/zero"), "a character device")):
+        status, err = run_command_line("score", data, predictions_file, timeout=20)
+        assert (status, err) == (2, f"qascore score: error: {data}: is {kind}, not a regular file; give a JSON or "
+                                    "JSON Lines file (save a stream to a file first)\n")
+    for load in (load_predictions, load_no_answer_probabilities, load_references):
+        with pytest.raises(ValueError, match=re.escape(f"{fifo}: is a FIFO (named pipe), not a regular file")):
+            load(fifo)
+    fifo_lines = tmp_path / "fifo.jsonl"
+    os.mkfifo(fifo_lines)
+    with pytest.raises(ValueError, match=re.escape(f"{fifo_lines}: is a FIFO (named pipe), not a regular file")):
+        load_predictions(fifo_lines)
+
+
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("deep.json", DEEP, "deep.json:1:100000: JSON nested 100000 levels deep, deeper than Python's json module reads"),
+    ("deep.jsonl", '{"id": "q1", "prediction_text": "a"}\n{"id": "q2", "x": ' + DEEP + "}\n",
+     "deep.jsonl:2:100018: JSON nested 100001 levels deep"),
+    ("deep.json", '{"a": "]]]]",\n "b": ' + DEEP + "}", "deep.json:2:100006: JSON nested 100001 levels deep"),
+])
+def test_json_nested_too_deeply_is_an_error_naming_where(tmp_path, predictions_file, name, content, message):
+    path = tmp_path / name
+    path.write_text(content)
+    with pytest.raises(ValueError, match=re.escape(f"{tmp_path}/{message}")):
+        load_predictions(path)
+    status, err = run_command_line("score", path, predictions_file)
+    assert status == 2 and err.startswith(f"qascore score: error: {tmp_path}/{message}") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("name, raw, load, message", [
+    ("dev.json", '{"data": []}'.encode("utf-16"), load_references, "is UTF-16 text, not UTF-8"),
+    ("preds.jsonl", '{"id": "q1", "prediction_text": "a"}\n'.encode("utf-16-le"), load_predictions,
+     "is UTF-16-LE text, not UTF-8"),
+    ("na.json", b'{"q1": 0.5,\n "q\xff": 0.5}', load_no_answer_probabilities,
+     "byte offset 15 (line 2): not valid UTF-8 (byte 0xff: invalid start byte)"),
+    ("gold.jsonl", b'\xef\xbb\xbf{"id": "q1", "answers": []}\n{"id": "caf\xe9", "answers": []}\n', load_references,
+     "byte offset 42 (line 2): not valid UTF-8 (byte 0xe9: invalid continuation byte)"),  # the offset counts the BOM
+    ("preds.json", b'{"q1": "\xed\xa0\x80"}', load_predictions,
+     "byte offset 8 (line 1): not valid UTF-8 (byte 0xed: invalid continuation byte)"),  # an encoded surrogate
+])
+def test_text_that_is_not_utf8_names_the_file_and_the_byte(tmp_path, name, raw, load, message):
+    path = tmp_path / name
+    path.write_bytes(raw)
+    with pytest.raises(ValueError) as error:
+        load(path)
+    assert str(error.value) == f"{path}: {message}; save the file as UTF-8"
+
+
+def test_a_utf8_byte_order_mark_is_still_accepted(tmp_path):
+    path = tmp_path / "preds.json"
+    path.write_bytes(b'\xef\xbb\xbf{"q1": "caf\xc3\xa9"}')
+    assert load_predictions(path) == {"q1": "café"}

@@ -6,18 +6,21 @@ values: every expectation is the whole file parsed by ``json.loads``.
 """
 
 import json
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qascore.io import references_from_document
+from qascore.io import references_from_document, reject_repeated_keys
 from qascore.json_pieces import (
     inside_string,
     mapping_cut_at_key,
     mapping_cuts,
     mapping_piece,
     question_at,
+    repeated_across_cuts,
+    shared_keys,
     squad_cuts,
     squad_piece,
 )
@@ -75,10 +78,15 @@ def squad_files(draw):
 
 
 def records_of_pieces(raw: bytes, cuts):
-    """The records of the pieces between ``cuts``, or None if a piece is refused."""
+    """The records of the pieces between ``cuts``, or None if a piece is refused or a key repeats across a cut."""
     edges = [0, *cuts, len(raw)]
-    pieces = [squad_piece(raw, start, stop) for start, stop in zip(edges, edges[1:])]
+    bounds = list(zip(edges, edges[1:]))
+    pieces = [squad_piece(raw, start, stop) for start, stop in bounds]
     if any(piece is None for piece in pieces):
+        return None
+    keys = [shared_keys(piece, starts_inside=start > 0, ends_inside=stop < len(raw))
+            for piece, (start, stop) in zip(pieces, bounds)]
+    if repeated_across_cuts(keys):
         return None
     return [record for piece in pieces for record in references_from_document(piece)]
 
@@ -126,6 +134,55 @@ def test_a_key_repeated_after_the_cut_is_refused():
           b'"qas": [{"id": "q3", "answers": []}]}]}]}'
     assert [record["id"] for record in references_from_document(json.loads(raw))] == ["q3"]
     assert records_of_pieces(raw, [raw.index(b'{"id": "q2"')]) is None
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(raw=squad_files(), key=st.sampled_from([b"version", b"title", b"context", b"id"]), parts=st.integers(2, 6),
+       data=st.data())
+def test_a_key_repeated_anywhere_refuses_the_pieces(raw, key, parts, data):
+    # One process refuses a repeated key; the pieces must never read such a file, wherever the
+    # repeat is (in one piece, or on the two sides of a cut). NASTY has no letters of these keys.
+    place = data.draw(st.sampled_from([match.start() for match in re.finditer(b'"' + key + b'":', raw)]))
+    raw = raw[:place] + b'"' + key + b'": "repeat", ' + raw[place:]
+    with pytest.raises(ValueError):
+        json.loads(raw, object_pairs_hook=reject_repeated_keys)
+    assert records_of_pieces(raw, squad_cuts(raw, parts)) is None
+    starts = outside_string_positions(raw, b"{")[1:]
+    assert records_of_pieces(raw, sorted(data.draw(st.sets(st.sampled_from(starts), min_size=1, max_size=3)))) is None
+
+
+def test_a_key_on_both_sides_of_a_cut_is_found():
+    # "version" before and after the data list, "context" before and after a cut inside its
+    # paragraph's qas, "title" before and after an article that spans three pieces.
+    def questions(*ids):
+        return [{"id": question_id, "answers": []} for question_id in ids]
+    for text in ('{"version": "1", "data": [{"paragraphs": [{"qas": QAS}]}], "version": "2"}',
+                 '{"data": [{"paragraphs": [{"context": "a", "qas": QAS, "context": "b"}]}]}',
+                 '{"data": [{"title": "a", "paragraphs": [{"qas": QAS}], "title": "b"}]}'):
+        raw = text.replace("QAS", json.dumps(questions("q1", "q2", "q3"))).encode()
+        cuts = [raw.index(b'{"id": "q2"'), raw.index(b'{"id": "q3"')]
+        assert all(squad_piece(raw, start, stop) is not None for start, stop in zip([0, *cuts], [*cuts, len(raw)]))
+        assert records_of_pieces(raw, cuts) is None and records_of_pieces(raw, cuts[1:]) is None
+    # a key on one side only, twice in a row: the official layout, "version" after the data list
+    raw = json.dumps({"data": [{"title": "t", "paragraphs": [{"context": "c", "qas": questions("q1", "q2", "q3")}]}],
+                      "version": "1.1"}).encode()
+    cuts = [raw.index(b'{"id": "q2"'), raw.index(b'{"id": "q3"')]
+    assert records_of_pieces(raw, cuts) == references_from_document(json.loads(raw))
+
+
+def test_pieces_are_read_as_strictly_as_the_whole_file():
+    # An encoded surrogate (json.loads of bytes would let it through) and nesting deeper than
+    # json reads: refused, not an exception; question_at gives None for such a question.
+    deep = b'{"data": [{"paragraphs": [{"qas": [{"id": "q1", "answers": []}, {"id": "q2", "x": ' + \
+        b"[" * 100_000 + b"]" * 100_000 + b', "answers": []}]}]}]}'
+    surrogate = b'{"data": [{"paragraphs": [{"qas": [{"id": "q1", "answers": []}, {"id": "q2\xed\xa0\x80", ' \
+        b'"answers": []}]}]}]}'
+    for raw in (deep, surrogate):
+        cut = raw.index(b'{"id": "q2')
+        assert squad_piece(raw, 0, cut) is not None and squad_piece(raw, cut, len(raw)) is None
+    assert question_at(deep, deep.index(b'{"id": "q2')) is None
+    raw = b'{"q1": "a\xed\xa0\x80"}'
+    assert mapping_piece(raw, 0, len(raw)) is None and mapping_piece(raw[:9] + b'"}', 0, 11) == {"q1": "a"}
 
 
 def test_pieces_that_spell_nul_are_refused():

@@ -85,16 +85,26 @@ def test_predictions_in_another_order_are_paired_across_pieces(case, tmp_path):
 
 
 def test_a_prediction_id_in_two_pieces_is_read_as_one_process_reads_it(tmp_path):
-    # JSON keeps the last of two equal keys; the pieces cannot see that, so they step aside.
+    # A repeated key is an error; with duplicate_keys="last" JSON keeps the last of two equal
+    # keys. The pieces cannot see a repeat across pieces, so they step aside either way.
     case = CASES[0]
     data = SHARED_DATA / case["data"]
     repeated = "56be4db0acb8001400a502ec"  # the first question of dev-v1.1.json
     predictions = shuffled_copy(SHARED_DATA / case["predictions"], tmp_path, duplicate=repeated)
-    pieces, one = scored_in_pieces(data, predictions, case, 2)
-    assert pieces is None
+    for num_proc in (1, 2):
+        with pytest.raises(ValueError, match=re.escape(f"{predictions}: the top-level object repeats key '{repeated}' "
+                                                       "(2 times); remove the repeats, or pass --duplicate-keys last")):
+            score_files(data, predictions, num_proc=num_proc, **arguments(case))
+    last = dict(arguments(case), duplicate_keys="last")
+    one = score_files(data, predictions, **last)
     assert one["examples"].predictions[one["examples"].ids.index(repeated)] == "a later answer"
-    many = score_files(data, predictions, num_proc=2, **arguments(case))
-    assert many["results"] == one["results"] and many["examples"] == one["examples"]
+    assert one["counts"]["overridden"] == {str(predictions): 1}
+    pieces = score_in_pieces(data, predictions, options=make_options(return_per_example=True, **one["options"]),
+                             num_proc=2, keep_examples=True)
+    assert pieces is None
+    many = score_files(data, predictions, num_proc=2, **last)
+    assert {key: many[key] for key in ("results", "counts", "examples")} == \
+        {key: one[key] for key in ("results", "counts", "examples")}
 
 
 def edited_data(tmp_path, edit):
@@ -141,3 +151,48 @@ def test_command_line_per_example_file_is_the_same_with_two_processes(tmp_path, 
         written.append(out.read_text(encoding="utf-8"))
         capsys.readouterr()
     assert written[0] == written[1] and written[0].count("\n") == 11873
+
+
+def dev_file_bytes(tmp_path, edit):
+    """dev-v1.1.json as bytes, ``edit``-ed (it gets and returns the bytes), written to tmp_path; returns its path."""
+    path = tmp_path / "dev.json"
+    path.write_bytes(edit((SHARED_DATA / "squad" / "dev-v1.1.json").read_bytes()))
+    return path
+
+
+def in_last_question(insert):
+    """An edit that puts ``insert`` (bytes) just after the last question's opening brace (in the last piece)."""
+    def edit(raw):
+        place = raw.rindex(b'{"answers"') + 1
+        return raw[:place] + insert + raw[place:]
+    return edit
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda raw: b'{"version": "1.0", ' + raw[1:], r": the top-level object repeats key 'version' \(2 times\); "),
+    (in_last_question(b'"x": ' + b"[" * 100_000 + b"]" * 100_000 + b", "),
+     r":1:\d+: JSON nested 100007 levels deep, deeper than Python's json module reads; "),
+    (in_last_question(b'"x": "\xff", '), r": byte offset \d+ \(line 1\): not valid UTF-8 \(byte 0xff: invalid start byte\); "),
+    (in_last_question(b'"x": "\xed\xa0\x80", '), r": byte offset \d+ \(line 1\): not valid UTF-8 \(byte 0xed: "),
+], ids=["version-on-both-sides-of-the-cut", "nested-too-deeply", "not-utf8", "encoded-surrogate"])
+def test_files_the_reader_refuses_are_refused_alike_in_pieces(tmp_path, edit, message):
+    data = dev_file_bytes(tmp_path, edit)
+    errors = []
+    for num_proc in (1, 2):
+        with pytest.raises(ValueError, match=re.escape(str(data)) + message) as error:
+            score_files(data, SHARED_DATA / CASES[0]["predictions"], num_proc=num_proc)
+        errors.append(str(error.value))
+    assert errors[0] == errors[1]
+
+
+def test_a_key_on_both_sides_of_a_cut_is_resolved_by_one_process_with_duplicate_keys_last(tmp_path):
+    data = dev_file_bytes(tmp_path, lambda raw: b'{"version": "1.0", ' + raw[1:])
+    case = dict(CASES[0], data=data)
+    last = dict(arguments(case), duplicate_keys="last")
+    one = score_files(data, SHARED_DATA / case["predictions"], **last)
+    assert one["counts"]["overridden"] == {str(data): 1}
+    options = make_options(return_per_example=True, **one["options"])
+    assert score_in_pieces(data, SHARED_DATA / case["predictions"], options=options, num_proc=2) is None
+    many = score_files(data, SHARED_DATA / case["predictions"], num_proc=2, **last)
+    assert {key: many[key] for key in ("results", "counts", "examples")} == \
+        {key: one[key] for key in ("results", "counts", "examples")}

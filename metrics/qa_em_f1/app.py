@@ -195,27 +195,30 @@ def score_pasted(predictions_text, references_text, preset, language):
     return _results_table(results), _details(signature), curve
 
 
-def score_uploaded(data_file, predictions_file, no_answer_file, preset, language):
-    """The "Upload files" tab: the official data and predictions files, as the official scripts score them."""
+def score_uploaded(data_file, predictions_file, no_answer_file, preset, language, keep_last=False):
+    """The "Upload files" tab: the official data and predictions files, as the official scripts score them.
+
+    A repeated JSON key or JSON Lines id is an error unless ``keep_last`` (the last value is used, as
+    the official scripts' ``json.load`` does, and the details say how many values were replaced).
+    """
     if data_file is None or predictions_file is None:
         raise gr.Error("Upload both a SQuAD-format data file and a predictions file.")
     language = _language(preset, language)
     try:
         scored = score_files(
             data_file, predictions_file, preset=preset, language=language, no_answer_file=no_answer_file,
-            keep_examples=True,
+            keep_examples=True, duplicate_keys="last" if keep_last else "error",
         )
         if scored["counts"]["questions"] > MAX_EXAMPLES:
             raise ValueError(f"The data file has {scored['counts']['questions']:,} questions; at most {MAX_EXAMPLES:,}.")
         curve = _curve(raw_scores(scored))
     except (ValueError, TypeError) as error:
         raise gr.Error(str(error)) from None
-    # qascore.io lets these through from json.loads and float(); the file is still bad input.
-    except OverflowError:
-        raise gr.Error("An uploaded file has a number too large: scores must be finite numbers (at most about 1.8e308).") from None
-    except RecursionError:
-        raise gr.Error("An uploaded file is nested too deeply (lists or objects inside each other) to read.") from None
-    return _results_table(scored["results"]), _details(scored["signature"], scored["counts"]), curve
+    details = _details(scored["signature"], scored["counts"])
+    replaced = sum(scored["counts"].get("overridden", {}).values())
+    if replaced:
+        details += f"\n\n{replaced:,} values were replaced by a later repeat of their key or id (the last one was used)."
+    return _results_table(scored["results"]), details, curve
 
 
 def _show_options(preset):
@@ -259,6 +262,10 @@ def build_demo():
                     no_answer_file = gr.File(
                         label="squad_v2: no-answer scores {id: score} (optional)", type="filepath", elem_id="no-answer-file"
                     )
+                keep_last = gr.Checkbox(
+                    label="Repeated keys or ids: use the last value, as the official scripts do (default: an error)",
+                    value=False, elem_id="keep-last",
+                )
                 upload_button = gr.Button("Score files", variant="primary", elem_id="score-files")
         table = gr.Dataframe(headers=["metric", "value"], label="Scores (0-100)", elem_id="scores", interactive=False)
         details = gr.Markdown()
@@ -270,7 +277,7 @@ def build_demo():
         )
         upload_button.click(
             score_uploaded,
-            [data_file, predictions_file, no_answer_file, preset, language],
+            [data_file, predictions_file, no_answer_file, preset, language, keep_last],
             [table, details, curve],
             api_visibility="private",
         )

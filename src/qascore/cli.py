@@ -169,6 +169,13 @@ def _report_coverage(counts: dict, predictions_path) -> None:
         )
 
 
+def _report_overridden(overridden: dict) -> None:
+    """With ``--duplicate-keys last``: one warning line per file that repeated keys or ids."""
+    for name, number in overridden.items():
+        print(f"qascore: warning: {name}: repeated keys or ids replaced {number} earlier values; the last "
+              "value of each was used (--duplicate-keys last, as the official scripts do)", file=sys.stderr)
+
+
 def _write_per_example(files: AtomicFiles, path: Path, scored: dict) -> None:
     per_example = scored["results"]["per_example"]
     scores = [key for key in per_example if key != "id"]
@@ -211,9 +218,11 @@ def _run_score(args) -> int:
         keep_examples=bool(args.per_example or args.plots),
         progress=sys.stderr.isatty(),
         num_proc=args.num_proc,
+        duplicate_keys=args.duplicate_keys,
     )
     results = {key: value for key, value in scored["results"].items() if key != "per_example"}
     _report_coverage(scored["counts"], args.predictions)
+    _report_overridden(scored["counts"].get("overridden", {}))
     with AtomicFiles() as files:
         if args.out_file:
             files.write_text(args.out_file, json.dumps(results, indent=2) + "\n")
@@ -246,7 +255,10 @@ def _run_compare(args) -> int:
         n_resamples=args.n_resamples,
         confidence_level=args.confidence_level,
         seed=args.seed,
+        duplicate_keys=args.duplicate_keys,
     )
+    _report_overridden({name: number for counts in compared["counts"].values()
+                        for name, number in counts.get("overridden", {}).items()})
     if _wants_json(args):
         print(json.dumps(compared, indent=2))
         return 0
@@ -370,6 +382,11 @@ def _add_scoring_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--preset", default="squad", choices=sorted(qascore.PRESETS), help="scoring rules (default squad)")
     parser.add_argument("--language", choices=MLQA_LANGUAGES, help="mlqa: the language")
     parser.add_argument("--split", help="the split of a saved DatasetDict (default: its only one, or validation)")
+    parser.add_argument(
+        "--duplicate-keys", choices=("error", "last"), default="error",
+        help="a JSON key or JSON Lines id given twice: an error (default), or keep the last value as the official "
+             "scripts (json.load) do, with a warning",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

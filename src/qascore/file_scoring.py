@@ -26,7 +26,7 @@ import qascore
 
 from .cyclic_gc import cyclic_gc_paused
 from .evaluation import compute_paired, make_options
-from .io import load_no_answer_probabilities, load_predictions, load_references
+from .io import check_duplicate_keys, load_no_answer_probabilities, load_predictions, load_references
 from .pairing import pair_by_id
 from .parallel import check_num_proc
 from .parallel_files import FileScores, score_in_pieces
@@ -51,6 +51,7 @@ def score_files(
     keep_examples: bool = False,
     progress: bool = False,
     num_proc: int = 1,
+    duplicate_keys: str = "error",
 ) -> dict:
     """Score a predictions file against a data file the way the official scripts do.
 
@@ -65,11 +66,20 @@ def score_files(
     ``num_proc`` reads and scores the files on that many processes, with the same numbers.
     That needs the official layouts (a SQuAD-format JSON data file and a ``{id: text}`` JSON
     predictions file); other files are read in one process.
+
+    A JSON object that repeats a key (such as a prediction id), or a JSON Lines predictions or
+    no-answer file that repeats an id, is an error (``duplicate_keys="error"``). With
+    ``duplicate_keys="last"`` the last value is used, as the official scripts' ``json.load``
+    does, and ``counts["overridden"]`` says how many values each file had replaced
+    (``{file name: number}``, only files that had repeats).
     """
     num_proc = check_num_proc(num_proc)
+    check_duplicate_keys(duplicate_keys)
+    overridden: dict = {}
+    reading = {"duplicate_keys": duplicate_keys, "overridden": overridden}
     options = _options(preset=preset, language=language, no_answer_threshold=no_answer_threshold)
     checked = make_options(return_per_example=per_example, **options)
-    no_answer = None if no_answer_file is None else load_no_answer_probabilities(no_answer_file)
+    no_answer = None if no_answer_file is None else load_no_answer_probabilities(no_answer_file, **reading)
     if no_answer is not None and preset != "squad_v2":
         raise ValueError(f"{no_answer_file}: no-answer scores apply to preset squad_v2 only, not {preset}")
     in_pieces = num_proc > 1 and _official_layouts(data, predictions)
@@ -82,7 +92,10 @@ def score_files(
                                      no_answer=no_answer, no_answer_file=no_answer_file, keep_examples=keep_examples)
         if scores is None:
             scores = _score_in_one_process(data, predictions, options=checked, split=split, no_answer=no_answer,
-                                           no_answer_file=no_answer_file, keep_examples=keep_examples, stages=stages)
+                                           no_answer_file=no_answer_file, keep_examples=keep_examples, stages=stages,
+                                           reading=reading)
+    if duplicate_keys == "last":
+        scores.counts["overridden"] = overridden
     _check_coverage(scores.counts, data=data, predictions=predictions, strict=strict)
     with cyclic_gc_paused():
         results = summarize(scores.scored, checked)
@@ -103,13 +116,14 @@ def _official_layouts(data: str | Path, predictions: str | Path) -> bool:
 
 
 def _score_in_one_process(data, predictions, *, options, split, no_answer, no_answer_file, keep_examples,
-                          stages) -> FileScores:
+                          stages, reading: dict) -> FileScores:
+    """Read, pair and score both files in this process; ``reading`` holds the loaders' duplicate-key arguments."""
     stages.plan(3)
     with cyclic_gc_paused():  # on until the records are freed: switched back on, it would scan all of them
         stages.next(f"reading {Path(data).name}")
-        references = load_references(data, split=split)
+        references = load_references(data, split=split, **reading)
         stages.next(f"reading {Path(predictions).name}")
-        predicted = load_predictions(predictions)
+        predicted = load_predictions(predictions, **reading)
         examples, counts = pair_by_id(references, predicted, no_answer, no_answer_file=no_answer_file)
         del references, predicted
         stages.next(f"scoring {counts['questions']} questions")
@@ -211,17 +225,19 @@ def compare_files(
     n_resamples: int = 1000,
     confidence_level: float = 0.95,
     seed: int = 0,
+    duplicate_keys: str = "error",
 ) -> dict:
     """Paired bootstrap of systems A and B on the questions of ``data``.
 
     Returns ``{"comparison": {<em key>: ..., "f1": ...}, "signature", "counts": {"a", "b"}}``;
     each comparison is :func:`qascore.compare.paired_bootstrap` of the per-question scores
-    (difference B - A), both systems scored as :func:`score_files` does.
+    (difference B - A), both systems scored as :func:`score_files` does (``duplicate_keys`` too).
     """
     from .compare import paired_bootstrap
 
     scored = [
-        score_files(data, path, preset=preset, language=language, split=split, per_example=True)
+        score_files(data, path, preset=preset, language=language, split=split, per_example=True,
+                    duplicate_keys=duplicate_keys)
         for path in (predictions_a, predictions_b)
     ]
     per_a, per_b = (run["results"]["per_example"] for run in scored)

@@ -13,8 +13,24 @@ Predictions (``load_predictions``) are the official ``{id: text}`` JSON object, 
 ``{"id", "prediction_text"[, "no_answer_probability"]}``. No-answer scores
 (``load_no_answer_probabilities``) are the official ``{id: float}`` JSON object.
 
-Every problem is reported as a ``ValueError`` naming the file and the place in it
-(line and column of a JSON syntax error, or the record's position).
+Every problem is reported as a one-line ``ValueError`` naming the file and the place in it
+(line and column of a JSON syntax error, the JSON path of a bad record or of an object that
+repeats a key, the line of a JSON Lines record, the byte offset of text that is not UTF-8).
+
+All files go through one reader (:func:`read_file_bytes`, :func:`decode_text`,
+:func:`parse_json`), which
+
+* reads only regular files, checked before they are opened (a FIFO, a device such as
+  ``/dev/zero`` or a socket is refused, so nothing blocks or reads without end), and reads
+  exactly the size ``stat`` reports: there is no size limit of its own, and a file that
+  changes while it is read is refused;
+* decodes UTF-8 (a byte-order mark is skipped) and names the byte offset of the first byte
+  that is not UTF-8;
+* refuses JSON nested too deeply for Python's ``json`` instead of raising RecursionError;
+* refuses a JSON object that repeats a key, and a JSON Lines predictions or no-answer file
+  that repeats an id, unless ``duplicate_keys="last"``: then, as ``json.load`` and the
+  official scripts do, a repeated key keeps its first position and takes its last value, and
+  the number of values replaced is added to ``overridden[file name]``.
 
 >>> import json, tempfile, pathlib
 >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -24,34 +40,215 @@ Every problem is reported as a ``ValueError`` naming the file and the place in i
 >>> _ = (folder / "preds.json").write_text(json.dumps({"q1": "Broncos"}))
 >>> load_predictions(folder / "preds.json")
 {'q1': 'Broncos'}
+>>> _ = (folder / "twice.json").write_text('{"q1": "Broncos", "q1": "Denver"}')
+>>> overridden = {}
+>>> load_predictions(folder / "twice.json", duplicate_keys="last", overridden=overridden)
+{'q1': 'Denver'}
+>>> overridden == {str(folder / "twice.json"): 1}
+True
 """
 
 from __future__ import annotations
 
+import collections
+import io as _io
 import json
 import math
 import os
+import re
+import stat
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 from .cyclic_gc import cyclic_gc_paused
 from .formats import all_of_type
 
 __all__ = [
+    "DUPLICATE_KEYS",
     "load_references",
     "load_predictions",
     "load_no_answer_probabilities",
     "read_json",
+    "read_file_bytes",
+    "decode_text",
+    "parse_json",
+    "reject_repeated_keys",
+    "check_duplicate_keys",
     "references_from_document",
     "predictions_from_mapping",
 ]
 
+DUPLICATE_KEYS = ("error", "last")  # what a repeated JSON key or JSON Lines id does: refused, or the last one kept
 _JSONL_SUFFIXES = (".jsonl", ".ndjson")
 _NO_ANSWER_START = -1  # answer_start used when a file gives answer texts without their offsets
+_BOM = b"\xef\xbb\xbf"
+_KEEP_LAST = ("remove the repeats, or pass --duplicate-keys last (duplicate_keys='last') to keep the last value "
+              "as the official scripts (json.load) do")
+_STRING_OR_BRACKET = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
+_NOT_REGULAR = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+                (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
 
 
-def read_json(path: str | os.PathLike) -> Any:
-    """Parse one JSON document, naming the file, line and column when it is malformed.
+class _RepeatedKey(ValueError):
+    """Raised by :func:`reject_repeated_keys`; the reader then finds and names the object."""
+
+
+def reject_repeated_keys(pairs: list) -> dict:
+    """``json.loads`` object hook: the object as a dict, or :class:`ValueError` if it repeats a key."""
+    mapping = dict(pairs)
+    if len(mapping) < len(pairs):
+        raise _RepeatedKey
+    return mapping
+
+
+def check_duplicate_keys(duplicate_keys: str) -> None:
+    """A ValueError unless ``duplicate_keys`` is one of :data:`DUPLICATE_KEYS`."""
+    if duplicate_keys not in DUPLICATE_KEYS:
+        raise ValueError(f"duplicate_keys must be one of {', '.join(DUPLICATE_KEYS)}, got {duplicate_keys!r}")
+
+
+def read_file_bytes(path: str | os.PathLike) -> bytes:
+    """The bytes of a regular file; anything else is refused before it is opened.
+
+    Reads the size ``stat`` reports (the file's own size is the bound); a file that grows or
+    shrinks while it is read is refused.
+    """
+    path = Path(path)
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise ValueError(f"{path}: no such file; check the path") from None
+    except OSError as error:
+        raise ValueError(f"{path}: cannot read it ({error.strerror})") from None
+    for is_kind, kind in _NOT_REGULAR:
+        if is_kind(mode):
+            raise ValueError(f"{path}: is {kind}, not a regular file; give a JSON or JSON Lines file "
+                             "(save a stream to a file first)")
+    try:  # O_NONBLOCK: should the path have become a FIFO since, opening it does not wait for a writer
+        with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as handle:
+            opened = os.fstat(handle.fileno())
+            if not stat.S_ISREG(opened.st_mode):
+                raise ValueError(f"{path}: is not a regular file; give a JSON or JSON Lines file")
+            raw = handle.read(opened.st_size)
+            changed = len(raw) != opened.st_size or handle.read(1)
+    except OSError as error:
+        raise ValueError(f"{path}: cannot read it ({error.strerror})") from None
+    if changed:
+        raise ValueError(f"{path}: changed while it was read; read it again once it is complete")
+    return raw
+
+
+def decode_text(raw: bytes, source: str | os.PathLike) -> str:
+    """``raw`` decoded as UTF-8 (a byte-order mark skipped); otherwise a ValueError with the byte offset.
+
+    >>> decode_text(b'{"q1": "caf\\xe9"}', "preds.json")
+    Traceback (most recent call last):
+    ...
+    ValueError: preds.json: byte offset 11 (line 1): not valid UTF-8 (byte 0xe9: invalid continuation byte); save the file as UTF-8
+    """
+    encoding = json.detect_encoding(raw[:4])
+    if encoding.startswith(("utf-16", "utf-32")):
+        raise ValueError(f"{source}: is {encoding.upper()} text, not UTF-8; save the file as UTF-8")
+    skipped = len(_BOM) if raw.startswith(_BOM) else 0
+    try:
+        return raw[skipped:].decode("utf-8")
+    except UnicodeDecodeError as error:
+        offset = skipped + error.start
+        line = raw.count(b"\n", 0, offset) + 1
+        raise ValueError(f"{source}: byte offset {offset} (line {line}): not valid UTF-8 "
+                         f"(byte 0x{raw[offset]:02x}: {error.reason}); save the file as UTF-8") from None
+
+
+def parse_json(text: str, source: str | os.PathLike, *, duplicate_keys: str = "error",
+               overridden: dict | None = None, top: str = "the top-level object", line: int | None = None) -> Any:
+    """``json.loads(text)``, its problems as one-line ValueErrors that start with ``source``.
+
+    A syntax error names the line and column (``line``, when given, is the text's line in the
+    file, for JSON Lines); JSON nested too deeply names where; an object that repeats a key is
+    an error naming its JSON path (``top`` is how the outermost object is called) unless
+    ``duplicate_keys="last"``, which keeps the last value (as ``json.loads`` does) and adds the
+    number of values replaced to ``overridden[source]``.
+    """
+    if duplicate_keys == "error":
+        hook = reject_repeated_keys
+    else:
+        check_duplicate_keys(duplicate_keys)
+        replaced = [0]
+
+        def hook(pairs: list) -> dict:
+            mapping = dict(pairs)
+            replaced[0] += len(pairs) - len(mapping)
+            return mapping
+    try:
+        document = json.loads(text, object_pairs_hook=hook)
+    except json.JSONDecodeError as error:
+        raise ValueError(
+            f"{source}:{error.lineno if line is None else line}:{error.colno}: not valid JSON ({error.msg}); "
+            + ("fix the file or check that it is the file you meant" if line is None else
+               "each line of a JSON Lines file must be one complete JSON object")
+        ) from None
+    except RecursionError:
+        depth, position = _deepest(text)
+        row = text.count("\n", 0, position) + 1 if line is None else line
+        column = position - text.rfind("\n", 0, position)
+        raise ValueError(
+            f"{source}:{row}:{column}: JSON nested {depth} levels deep, "
+            "deeper than Python's json module reads; a QA file needs a handful of levels"
+        ) from None
+    except _RepeatedKey:
+        where, key, times = _first_repeat(text)
+        at = source if line is None else f"{source}:{line}"
+        raise ValueError(f"{at}: {where or top} repeats key {key!r} ({times} times); {_KEEP_LAST}") from None
+    if duplicate_keys == "last" and replaced[0] and overridden is not None:
+        overridden[str(source)] = overridden.get(str(source), 0) + replaced[0]
+    return document
+
+
+def _deepest(text: str) -> tuple[int, int]:
+    """The greatest nesting depth of a JSON text and the offset of the bracket that first reaches it."""
+    depth = deepest = position = 0
+    for match in _STRING_OR_BRACKET.finditer(text):
+        bracket = match.group()
+        if bracket in ("[", "{"):
+            depth += 1
+            if depth > deepest:
+                deepest, position = depth, match.start()
+        elif bracket in ("]", "}"):
+            depth -= 1
+    return deepest, position
+
+
+def _first_repeat(text: str) -> tuple[str, str, int]:
+    """``(JSON path, key, times)`` of the first object, in document order, that repeats a key."""
+    repeats: dict[int, tuple[str, int]] = {}
+
+    def mark(pairs: list) -> dict:
+        mapping = dict(pairs)
+        if len(mapping) < len(pairs):
+            repeats[id(mapping)] = next((key, times) for key, times in
+                                        collections.Counter(key for key, _ in pairs).items() if times > 1)
+        return mapping
+    stack = [("", json.loads(text, object_pairs_hook=mark))]
+    while stack:
+        where, value = stack.pop()
+        if id(value) in repeats:
+            return (where[1:] if where.startswith(".") else where, *repeats[id(value)])
+        steps = value.items() if isinstance(value, dict) else enumerate(value)
+        stack += reversed([(where + _step(key), child) for key, child in steps if isinstance(child, (dict, list))])
+    raise AssertionError("no object repeats a key")  # pragma: no cover - the hook found one
+
+
+def _step(key: str | int) -> str:
+    """One step of a JSON path: ``[3]`` for a list index, ``.name`` for a key (``["a b"]`` if it needs quotes)."""
+    if isinstance(key, int):
+        return f"[{key}]"
+    return f".{key}" if key.isidentifier() else f"[{json.dumps(key, ensure_ascii=False)}]"
+
+
+def read_json(path: str | os.PathLike, *, duplicate_keys: str = "error", overridden: dict | None = None) -> Any:
+    """Parse one JSON file, naming the file, line and column when it is malformed.
+
+    ``duplicate_keys`` and ``overridden`` are those of :func:`parse_json`.
 
     >>> import tempfile, pathlib
     >>> bad = pathlib.Path(tempfile.mkdtemp()) / "bad.json"
@@ -61,59 +258,42 @@ def read_json(path: str | os.PathLike) -> Any:
     ...
     ValueError: .../bad.json:2:7: not valid JSON (Expecting ':' delimiter); fix the file or check that it is the file you meant
     """
-    path = _existing_file(path)
-    text = path.read_text(encoding="utf-8-sig")  # tolerate a byte-order mark
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ValueError(
-            f"{path}:{error.lineno}:{error.colno}: not valid JSON ({error.msg}); "
-            "fix the file or check that it is the file you meant"
-        ) from None
+    text = decode_text(read_file_bytes(path), path)
+    return parse_json(text, path, duplicate_keys=duplicate_keys, overridden=overridden)
 
 
-def _read_json_lines(path: Path) -> Iterator[tuple[int, Any]]:
-    """Yield ``(line number, parsed object)`` for each non-blank line of a JSON Lines file."""
-    with path.open(encoding="utf-8-sig") as handle:
-        for line_number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                yield line_number, json.loads(line)
-            except json.JSONDecodeError as error:
-                raise ValueError(
-                    f"{path}:{line_number}:{error.colno}: not valid JSON ({error.msg}); "
-                    "each line of a JSON Lines file must be one complete JSON object"
-                ) from None
-
-
-def _existing_file(path: str | os.PathLike) -> Path:
-    path = Path(path)
-    if not path.exists():
-        raise ValueError(f"{path}: no such file; check the path")
-    if path.is_dir():
-        raise ValueError(f"{path}: is a directory, expected a JSON or JSON Lines file")
-    return path
+def _read_json_lines(path: Path, *, duplicate_keys: str, overridden: dict | None) -> list[tuple[int, Any]]:
+    """``(line number, parsed object)`` for each non-blank line of a JSON Lines file."""
+    text = decode_text(read_file_bytes(path), path)
+    return [
+        (number, parse_json(line, path, duplicate_keys=duplicate_keys, overridden=overridden, top="the object",
+                            line=number))
+        for number, line in enumerate(_io.StringIO(text, newline=None), start=1) if line.strip()
+    ]
 
 
 # ---------------------------------------------------------------- gold data
 
 
-def load_references(path: str | os.PathLike, *, split: str | None = None) -> list[dict]:
+def load_references(path: str | os.PathLike, *, split: str | None = None, duplicate_keys: str = "error",
+                    overridden: dict | None = None) -> list[dict]:
     """Load gold answers as ``[{"id", "answers": {"text", "answer_start"}[, "question"]}]``.
 
     ``split`` picks a split of a saved ``datasets.DatasetDict`` (default: its only split, or
-    ``validation``). Question order follows the file; duplicate ids are an error.
+    ``validation``). Question order follows the file; duplicate question ids are an error.
+    ``duplicate_keys`` and ``overridden`` (repeated keys inside JSON objects) are those of
+    :func:`parse_json`.
     """
     path = Path(path)
     with cyclic_gc_paused():
         if path.is_dir():
             records = _references_from_saved_dataset(path, split=split)
         elif path.suffix.lower() in _JSONL_SUFFIXES:
-            path = _existing_file(path)
-            records = _each_json_line(path, _reference_record)
+            lines = _read_json_lines(path, duplicate_keys=duplicate_keys, overridden=overridden)
+            records = _converted_lines(_reference_record, lines, path)
         else:
-            return references_from_document(read_json(path), source=str(path))
+            document = read_json(path, duplicate_keys=duplicate_keys, overridden=overridden)
+            return references_from_document(document, source=str(path))
     _reject_duplicate_ids(records, path)
     if not records:
         raise ValueError(f"{path}: contains no questions")
@@ -214,10 +394,34 @@ def _converted(convert: Callable[[Any], Any], raws: list, where: Callable[[int],
     return converted
 
 
-def _each_json_line(path: Path, convert: Callable[[Any], Any]) -> list:
-    """``convert`` applied to each record of a JSON Lines file; errors name the line."""
-    lines = list(_read_json_lines(path))
+def _converted_lines(convert: Callable[[Any], Any], lines: list[tuple[int, Any]], path: Path) -> list:
+    """``convert`` applied to each record of a JSON Lines file (from :func:`_read_json_lines`); errors name the line."""
     return _converted(convert, [raw for _, raw in lines], lambda index: f"{path}:{lines[index][0]}")
+
+
+def _mapping_from_lines(convert: Callable[[Any], tuple], path: Path, *, duplicate_keys: str,
+                        overridden: dict | None) -> dict:
+    """``{id: value}`` from a JSON Lines file whose records ``convert`` turns into ``(id, value)``.
+
+    An id on two lines is an error naming both, unless ``duplicate_keys="last"`` (the last line wins,
+    the id keeps its first place, and the lines replaced are added to ``overridden``).
+    """
+    lines = _read_json_lines(path, duplicate_keys=duplicate_keys, overridden=overridden)
+    items = _converted_lines(convert, lines, path)
+    mapping = dict(items)
+    if len(mapping) == len(items):
+        return mapping
+    if duplicate_keys == "last":
+        if overridden is not None:
+            overridden[str(path)] = overridden.get(str(path), 0) + len(items) - len(mapping)
+        return mapping
+    first_line: dict[str, int] = {}
+    for (number, _), (question_id, _) in zip(lines, items):
+        if question_id in first_line:
+            raise ValueError(f"{path}:{number}: id {question_id!r} is also on line {first_line[question_id]}; "
+                             + _KEEP_LAST)
+        first_line[question_id] = number
+    raise AssertionError("no id is repeated")  # pragma: no cover - len(mapping) < len(items)
 
 
 def _reference_record(raw: Any) -> dict:
@@ -300,16 +504,20 @@ def _reject_duplicate_ids(records: list[dict], path: str | Path) -> None:
 # ---------------------------------------------------------------- system outputs
 
 
-def load_predictions(path: str | os.PathLike) -> dict[str, str]:
+def load_predictions(path: str | os.PathLike, *, duplicate_keys: str = "error",
+                     overridden: dict | None = None) -> dict[str, str]:
     """Load predictions as ``{id: answer text}`` from the official JSON object or JSON Lines.
 
-    An empty string means the system abstained (the SQuAD v2.0 convention).
+    An empty string means the system abstained (the SQuAD v2.0 convention). A repeated id (a
+    repeated key of the JSON object, or an id on two lines) is an error unless
+    ``duplicate_keys="last"`` (see :func:`parse_json`).
     """
-    path = _existing_file(path)
+    path = Path(path)
     with cyclic_gc_paused():
         if path.suffix.lower() in _JSONL_SUFFIXES:
-            return dict(_each_json_line(path, _prediction_item))
-        return predictions_from_mapping(read_json(path), source=str(path))
+            return _mapping_from_lines(_prediction_item, path, duplicate_keys=duplicate_keys, overridden=overridden)
+        document = read_json(path, duplicate_keys=duplicate_keys, overridden=overridden)
+        return predictions_from_mapping(document, source=str(path))
 
 
 def _prediction_item(raw: Any) -> tuple[str, str]:
@@ -335,16 +543,18 @@ def predictions_from_mapping(document: Any, *, source: str = "predictions") -> d
     return document
 
 
-def load_no_answer_probabilities(path: str | os.PathLike) -> dict[str, float]:
+def load_no_answer_probabilities(path: str | os.PathLike, *, duplicate_keys: str = "error",
+                                 overridden: dict | None = None) -> dict[str, float]:
     """Load ``{id: no-answer score}`` (the official ``--na-prob-file``; logits are fine too).
 
-    With JSON Lines, each line is ``{"id", "no_answer_probability"}``.
+    With JSON Lines, each line is ``{"id", "no_answer_probability"}``. A repeated id is an error
+    unless ``duplicate_keys="last"`` (see :func:`parse_json`).
     """
-    path = _existing_file(path)
+    path = Path(path)
     with cyclic_gc_paused():
         if path.suffix.lower() in _JSONL_SUFFIXES:
-            return dict(_each_json_line(path, _no_answer_item))
-        document = read_json(path)
+            return _mapping_from_lines(_no_answer_item, path, duplicate_keys=duplicate_keys, overridden=overridden)
+        document = read_json(path, duplicate_keys=duplicate_keys, overridden=overridden)
         if not isinstance(document, dict):
             raise ValueError(f"{path}: no-answer scores must be a JSON object mapping question id to a number")
         items = list(document.items())
@@ -357,6 +567,12 @@ def _no_answer_item(raw: dict | tuple) -> tuple[str, float]:
         question_id, value = raw
     else:
         question_id, value = str(_field(raw, "id", (str, int))), raw.get("no_answer_probability")
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _BadRecord(f"no-answer score must be a finite number, got {value!r:.60}")
+    try:
+        score = float(value)
+    except OverflowError:  # an integer with hundreds of digits
+        raise _BadRecord("no-answer score is too large for a float64 (at most about 1.8e308)") from None
+    if not math.isfinite(score):
         raise _BadRecord(f"no-answer score must be a finite number, got {value!r}")
-    return question_id, float(value)
+    return question_id, score

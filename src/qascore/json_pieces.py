@@ -12,7 +12,11 @@ Whether a byte lies inside a JSON string is known exactly from the number of une
 quotes before it, which ``bytes.count`` and ``bytes.find`` give at memory speed; from a byte outside any
 string a regular expression walks to the next boundary. Nothing here trusts a cut: a piece
 is checked when it is parsed (:func:`squad_piece` returns None for a piece that does not
-check out), and a caller that gets None reads the file in one process.
+check out), and a caller that gets None reads the file in one process. Pieces are parsed
+as :mod:`qascore.io` parses files, strictly: UTF-8 only, and a piece with an object that
+repeats a key is refused (as is one nested too deeply); a key repeated on the two sides of a
+cut is found by :func:`repeated_across_cuts`. So the pieces never read a file that
+:mod:`qascore.io` would refuse, nor resolve a repeat differently.
 
 >>> raw = b'{"data": [{"paragraphs": [{"qas": [{"id": "a", "answers": []}, {"id": "b", "answers": []}]}]}]}'
 >>> cuts = squad_cuts(raw, 2)
@@ -28,8 +32,10 @@ import json
 import re
 from typing import Any, List, Optional
 
-__all__ = ["strip_bom", "inside_string", "squad_cuts", "squad_piece", "question_at", "mapping_cut_at_key",
-           "mapping_cuts", "mapping_piece"]
+from .io import reject_repeated_keys
+
+__all__ = ["strip_bom", "inside_string", "squad_cuts", "squad_piece", "shared_keys", "repeated_across_cuts",
+           "question_at", "mapping_cut_at_key", "mapping_cuts", "mapping_piece"]
 
 _BOM = b"\xef\xbb\xbf"
 _BACKSLASH, _QUOTE = ord("\\"), ord('"')
@@ -145,22 +151,29 @@ def squad_piece(raw: bytes, start: int, stop: int) -> Optional[dict]:
     piece must parse, its open containers at the end must be the ``data``, ``paragraphs``
     and ``qas`` lists, and no key these containers were opened under may repeat after the
     cut (in one document the repeat would replace the earlier value); a piece that spells a NUL
-    character (``\\u0000``, which the added keys use) is refused.
+    character (``\\u0000``, which the added keys use) is refused, and so is one that
+    :func:`_parsed` refuses.
     """
     if raw.find(b"\\u0000", start, stop) >= 0:
         return None
     body = _piece_text(raw, start, stop, _OPENING, _CLOSING)
-    if body is None:
-        return None
-    try:
-        document = json.loads(body)
-    except ValueError:  # JSONDecodeError and UnicodeDecodeError
+    document = None if body is None else _parsed(body)
+    if document is None:
         return None
     if stop < len(raw) and not _ends_inside_qas(document, opened_here=start == 0):
         return None
     if start > 0 and not _restore_opening_keys(document):
         return None
     return document
+
+
+def _parsed(body: bytes) -> Optional[Any]:
+    """``body`` parsed as :mod:`qascore.io` parses a file, or None if that fails: not UTF-8, not
+    JSON, nested too deeply, or an object that repeats a key."""
+    try:
+        return json.loads(body.decode("utf-8"), object_pairs_hook=reject_repeated_keys)
+    except (ValueError, RecursionError):  # also UnicodeDecodeError and the repeated key
+        return None
 
 
 def _ends_inside_qas(document: Any, *, opened_here: bool) -> bool:
@@ -191,6 +204,59 @@ def _restore_opening_keys(document: dict) -> bool:
     return True
 
 
+def shared_keys(document: dict, *, starts_inside: bool, ends_inside: bool) -> List[tuple]:
+    """What :func:`repeated_across_cuts` needs of a piece from :func:`squad_piece`.
+
+    For the document, its article and its paragraph: ``(keys, keys, same)``, the keys (but
+    ``data``, ``paragraphs`` or ``qas``) of the container open at the piece's start cut (None
+    unless ``starts_inside``) and of the one open at its end cut (None unless ``ends_inside``),
+    and whether these are one container (the piece lies inside it).
+    """
+    heads = _open_containers(document, 0) if starts_inside else None
+    tails = _open_containers(document, -1) if ends_inside else None
+    levels = []
+    for level, synthetic in enumerate(_PATH):
+        head = None if heads is None else heads[level]
+        tail = None if tails is None else tails[level]
+        levels.append((_keys_but(head, synthetic[1:]), _keys_but(tail, synthetic[1:]),
+                       head is not None and head is tail))
+    return levels
+
+
+def _open_containers(document: dict, index: int) -> List[dict]:
+    """The document, its first (``index`` 0) or last (-1) article, and that article's first or last paragraph."""
+    containers = [document]
+    for synthetic in _PATH[:-1]:
+        containers.append(containers[-1][synthetic[1:]][index])
+    return containers
+
+
+def _keys_but(container: Optional[dict], key: str) -> Optional[frozenset]:
+    """The keys of ``container`` without ``key`` (None for no container)."""
+    return None if container is None else frozenset(container).difference((key,))
+
+
+def repeated_across_cuts(pieces: List[List[tuple]]) -> bool:
+    """Whether a container cut in pieces has a key on both sides of a cut (:func:`shared_keys` of each piece, in order).
+
+    A repeat within a piece is refused when the piece is parsed, and a repeated ``data``,
+    ``paragraphs`` or ``qas`` after a cut by :func:`squad_piece`; this finds the rest, such as
+    ``"version"`` both before and after the ``data`` list.
+    """
+    for level in range(len(_PATH)):
+        open_keys: Optional[frozenset] = None  # the keys so far of the container open at the last cut
+        for levels in pieces:
+            head, tail, same = levels[level]
+            if head is not None:
+                if not open_keys.isdisjoint(head):
+                    return True
+                open_keys = open_keys | head
+                if same:
+                    continue
+            open_keys = tail
+    return False
+
+
 def question_at(raw: bytes, cut: int) -> Optional[dict]:
     """The question object that starts at byte ``cut`` (decoded alone), or None."""
     window = 1 << 16
@@ -199,6 +265,8 @@ def question_at(raw: bytes, cut: int) -> Optional[dict]:
         try:
             question, _ = json.JSONDecoder().raw_decode(text)
             return question if isinstance(question, dict) else None
+        except RecursionError:
+            return None
         except ValueError:
             if cut + window >= len(raw):
                 return None
@@ -237,10 +305,5 @@ def mapping_piece(raw: bytes, start: int, stop: int) -> Optional[dict]:
     ({'q1': 'Paris'}, {'q2': 'Rome'})
     """
     body = _piece_text(raw, start, stop, b"{", b"}")
-    if body is None:
-        return None
-    try:
-        document = json.loads(body)
-    except ValueError:
-        return None
+    document = None if body is None else _parsed(body)
     return document if isinstance(document, dict) else None

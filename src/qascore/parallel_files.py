@@ -15,9 +15,10 @@ the questions they answer, and puts their scores in place; the per-question arra
 joined in data order, so the totals are added exactly as in one process.
 
 :func:`score_in_pieces` returns None when the files cannot be read this way: a cut that
-does not check out, an unusual layout, bad input in a piece, or an id in two pieces. The
-caller then reads the files in one process, which also reports any error with its place in
-the whole file.
+does not check out, an unusual layout, bad input in a piece, a repeated key (in a piece, or
+on the two sides of a cut), or an id in two pieces. The caller then reads the files in one
+process, which also reports any error with its place in the whole file, and resolves
+repeated keys as its ``duplicate_keys`` says.
 """
 
 from __future__ import annotations
@@ -32,8 +33,9 @@ from typing import Dict, List, Optional
 import numpy as np
 
 from .formats import Examples
-from .io import predictions_from_mapping, references_from_document
-from .json_pieces import mapping_cut_at_key, mapping_cuts, mapping_piece, question_at, squad_cuts, squad_piece, strip_bom
+from .io import predictions_from_mapping, read_file_bytes, references_from_document
+from .json_pieces import (mapping_cut_at_key, mapping_cuts, mapping_piece, question_at, repeated_across_cuts,
+                          shared_keys, squad_cuts, squad_piece, strip_bom)
 from .pairing import pair_by_id
 from .scored import ScoredExamples, score_aligned
 
@@ -65,6 +67,7 @@ class _Piece:
     predicted: int  # questions of the piece paired with a prediction of the piece
     id_hashes: np.ndarray  # sorted, to find an id that two pieces share
     prediction_id_hashes: np.ndarray
+    shared_keys: List[tuple]  # the keys of the data piece's containers open at its cuts (json_pieces.shared_keys)
     unpaired: List[tuple]  # (position in the piece, gold record) of questions without a prediction in the piece
     leftovers: Dict[str, str]  # the piece's predictions for ids that are not in its data piece
     examples: Optional[Examples]
@@ -81,7 +84,7 @@ def score_in_pieces(data: Path, predictions: Path, *, options, num_proc: int, no
     """
     if num_proc < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return None
-    data_raw, predictions_raw = strip_bom(Path(data).read_bytes()), strip_bom(Path(predictions).read_bytes())
+    data_raw, predictions_raw = strip_bom(read_file_bytes(data)), strip_bom(read_file_bytes(predictions))
     data_cuts = squad_cuts(data_raw, num_proc)
     prediction_cuts = _prediction_cuts(data_raw, data_cuts, predictions_raw)
     if not data_cuts or prediction_cuts is None:
@@ -99,7 +102,8 @@ def score_in_pieces(data: Path, predictions: Path, *, options, num_proc: int, no
         pool.close()  # the workers end on their own; reaping them waits while the kernel frees their memory,
         threading.Thread(target=pool.join, daemon=True).start()  # so a background thread does it
         _shared.clear()
-    if any(piece is None for piece in pieces) or _shared_id(pieces):
+    if any(piece is None for piece in pieces) or _shared_id(pieces) or \
+            repeated_across_cuts([piece.shared_keys for piece in pieces]):
         return None
     return _joined(pieces, options=options, no_answer=no_answer, no_answer_file=no_answer_file,
                    keep_examples=keep_examples)
@@ -131,10 +135,12 @@ def _score_piece(index: int) -> Optional[_Piece]:
     """Worker: parse, check, pair and score piece ``index`` of both files; None if anything is off."""
     data_source, predictions_source, no_answer_file = _shared["sources"]
     gc.disable()
-    document = squad_piece(_shared["data_raw"], *_shared["data_bounds"][index])
+    start, stop = _shared["data_bounds"][index]
+    document = squad_piece(_shared["data_raw"], start, stop)
     mapping = mapping_piece(_shared["predictions_raw"], *_shared["prediction_bounds"][index])
     if document is None or mapping is None:
         return None
+    keys = shared_keys(document, starts_inside=start > 0, ends_inside=stop < len(_shared["data_raw"]))
     _kept_until_exit.extend((document, mapping))
     try:
         references = references_from_document(document, source=data_source)
@@ -149,7 +155,7 @@ def _score_piece(index: int) -> Optional[_Piece]:
     ]
     return _Piece(
         scored=scored, predicted=counts["predicted"], unpaired=unpaired,
-        id_hashes=_sorted_hashes(examples.ids), prediction_id_hashes=_sorted_hashes(predicted),
+        id_hashes=_sorted_hashes(examples.ids), prediction_id_hashes=_sorted_hashes(predicted), shared_keys=keys,
         leftovers={question_id: predicted[question_id] for question_id in counts["extra_ids"]},
         examples=examples if _shared["return_examples"] else None,
     )
