@@ -216,3 +216,22 @@ def test_num_process_gathers_rows_in_process_order_and_takes_empty_shards(metric
                            {r["id"]: r["no_answer_probability"] for r in gathered})
     for key, value in expected.items():
         assert results[0][key] == pytest.approx(value, abs=1e-9), key
+
+
+def test_module_options_are_exactly_make_options(metric_dir):
+    """The module stays thin: its scoring keywords and their defaults are make_options', one for one."""
+    import inspect
+
+    metric = evaluate.load(metric_dir)
+    module_options = {name: parameter.default for name, parameter in inspect.signature(metric._score).parameters.items()
+                      if parameter.kind is inspect.Parameter.KEYWORD_ONLY}
+    library_options = {name: parameter.default
+                       for name, parameter in inspect.signature(qascore.make_options).parameters.items()
+                       if parameter.kind is inspect.Parameter.KEYWORD_ONLY}
+    assert module_options == library_options
+
+
+def test_missing_evaluate_internals_are_named_with_the_versions_that_work(metric_dir, monkeypatch):
+    monkeypatch.setattr(evaluate.Metric, "_init_writer", None)  # as if a later evaluate had dropped it
+    with pytest.raises(RuntimeError, match=r"relies on evaluate.Metric's _init_writer, .*evaluate 0.4.x \(tested with 0.4.6\)"):
+        evaluate.load(metric_dir)

@@ -116,6 +116,25 @@ _FEATURES = datasets.Features(
 )
 
 
+# What this module uses of evaluate.Metric beyond its public API: add_batch writes Arrow
+# tables through evaluate's own writer, and _compute reads the gathered table back.
+_EVALUATE_INTERNALS = ("_init_writer", "_infer_feature_from_batch", "_feature_names")
+_EVALUATE_INSTANCE_STATE = ("writer", "selected_feature_format", "data", "num_process")
+_EVALUATE_VERSIONS = "evaluate 0.4.x (tested with 0.4.6)"
+
+
+def _check_evaluate_internals(metric):
+    """A clear error, instead of an AttributeError deep in add_batch, if evaluate changed its internals."""
+    missing = [name for name in _EVALUATE_INTERNALS if not callable(getattr(evaluate.Metric, name, None))]
+    missing += [name for name in _EVALUATE_INSTANCE_STATE if not hasattr(metric, name)]
+    if missing:
+        raise RuntimeError(
+            f"qa_em_f1 relies on evaluate.Metric's {', '.join(missing)}, which evaluate {evaluate.__version__} "
+            f"does not have; it works with {_EVALUATE_VERSIONS}: pip install 'evaluate>=0.4.6,<0.5', "
+            "or use qascore.compute / qascore.QAScorer, which need no evaluate."
+        )
+
+
 @evaluate.utils.file_utils.add_start_docstrings(_DESCRIPTION, _KWARGS_DESCRIPTION)
 class QaEmF1(evaluate.Metric):
     """SQuAD-style exact match and F1; the config name is the qascore preset."""
@@ -130,6 +149,10 @@ class QaEmF1(evaluate.Metric):
             codebase_urls=["https://rajpurkar.github.io/SQuAD-explorer/", "https://korquad.github.io/"],
             reference_urls=["https://github.com/facebookresearch/MLQA"],
         )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _check_evaluate_internals(self)
 
     def _feature_names(self):
         """The inputs a user passes, which ``evaluate.combine`` forwards; the other stored
