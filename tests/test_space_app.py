@@ -384,3 +384,35 @@ def test_upload_tab_marks_questions_without_a_prediction(client, tmp_path):
          "normalized_gold_answers": ["santa clara"], "exact_match": 0.0, "f1": 0.0},
     ]
     assert_table_shows_rows(shown(outputs["per_example"]), rows)
+
+
+def test_paste_tab_curve_uses_the_raw_scores_of_the_one_run(monkeypatch):
+    """The PR curves take per-question scores before the threshold: what scoring the same
+    predictions without no-answer scores gives (the paste tab used to run qascore.compute again for them)."""
+    app = load_space_app_module()
+    drawn = []
+    monkeypatch.setattr(app, "precision_recall_figure", lambda **raw: drawn.append(raw) or _figure())
+    predictions = [
+        {"id": "q3", "prediction_text": "Paris", "no_answer_probability": 0.5},
+        {"id": "q1", "prediction_text": "the Seine", "no_answer_probability": 1.5},
+        {"id": "q2", "prediction_text": "France", "no_answer_probability": 2.0},
+    ]
+    references = [
+        {"id": "q1", "answers": {"text": ["Seine"], "answer_start": [0]}},
+        {"id": "q2", "answers": {"text": [], "answer_start": []}},
+        {"id": "q3", "answers": {"text": ["in Paris"], "answer_start": [0]}},
+    ]
+    app.score_pasted(json.dumps(predictions), json.dumps(references), "squad_v2", "en")
+    plain = [{"id": p["id"], "prediction_text": p["prediction_text"]} for p in predictions]
+    raw = qascore.compute(plain, references, preset="squad_v2", return_per_example=True)["per_example"]
+    assert raw["id"] == ["q1", "q2", "q3"]
+    assert drawn == [{"exact": raw["exact"], "f1": raw["f1"], "no_answer_scores": [1.5, 2.0, 0.5], "has_answer": [True, False, True]}]
+
+
+def _figure():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    return Figure()

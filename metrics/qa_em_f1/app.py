@@ -386,7 +386,7 @@ def build_demo():
         details = gr.Markdown()
         curve = gr.Plot(label="No-answer precision-recall curves", visible=False, elem_id="curve")
         per_example_table = gr.Dataframe(
-            label="Per question: what was compared (as given and normalised by the preset) and its scores; click a header to sort",
+            label="Per question: what was compared (as given and normalised by the preset) and its scores; sort from a column header's ⋮ menu",
             interactive=False,
             visible=False,
             max_height=480,
