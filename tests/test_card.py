@@ -100,3 +100,21 @@ def test_python_example_prints_what_the_card_says(index, request):
     with contextlib.redirect_stdout(printed):
         exec(compile(code, f"README.md python block {index}", "exec"), {"__name__": "card_example"})
     assert printed.getvalue() == wanted
+
+
+def test_documented_api_endpoints_and_parameters_are_the_apps(space_url):
+    """Every `/name(parameters)` the card quotes is an endpoint of the running app with those
+    parameter names, and every named endpoint of the app is quoted."""
+    import json
+    import urllib.parse
+    import urllib.request
+
+    documented = {
+        name: [parameter.strip() for parameter in parameters.split(",")]
+        for name, parameters in re.findall(r"`(/\w+)\(([^)`]*)\)`", CARD)
+    }
+    with urllib.request.urlopen(urllib.parse.urljoin(space_url, "gradio_api/info?all_endpoints=True"), timeout=30) as response:
+        endpoints = json.load(response)["named_endpoints"]
+    served = {name: [parameter["parameter_name"] for parameter in endpoint["parameters"]] for name, endpoint in endpoints.items()}
+    assert documented == served
+    assert documented["/compute"] == ["predictions", "references", "preset", "language"]

@@ -7,6 +7,8 @@ protocol over ``--remote-debugging-pipe``: the test types into the text boxes, c
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 import qascore
@@ -105,3 +107,64 @@ def test_typing_answers_and_clicking_score_shows_qascore_numbers(page):
     expected = qascore.compute(PREDICTIONS, [[gold] for gold in GOLD])
     assert rows == {name: f"{round(value, 4):g}" for name, value in expected.items()}
     assert "preset:squad|" in page.evaluate("document.body.innerText")
+
+
+# The per-question table's cells as rows, in the order shown (aria-rowindex 1 is the header;
+# data-row keeps each row's place in the data, so it does not change when the table is sorted).
+PER_EXAMPLE_CELLS = """(() => {
+    const cells = [...document.querySelectorAll('#per-example [role=gridcell]')];
+    const rows = [];
+    for (const cell of cells) {
+        const row = Number(cell.getAttribute('aria-rowindex')) - 2, column = Number(cell.dataset.col);
+        (rows[row] = rows[row] || [])[column] = cell.innerText.trim();
+    }
+    return rows;
+})()"""
+
+
+def test_scoring_shows_each_question_sortable_with_downloads(page, tmp_path):
+    """After "Score": the per-question table (normalised forms, EM, F1), sortable, and both downloads."""
+    page.wait_for("document.querySelector('#score') !== null")
+    choose_preset(page, "squad")
+    page.evaluate("[...document.querySelectorAll('[role=tab]')].find(e => e.innerText.trim() === 'Paste').id = 'paste-tab'")
+    page.click("#paste-tab")
+    page.wait_for("document.querySelector('#predictions textarea') !== null")
+    page.replace_text("#predictions textarea", "\n".join(PREDICTIONS) + "\n")
+    page.replace_text("#references textarea", "\n".join(GOLD) + "\n")
+    page.click("#score")
+    page.wait_for(f"document.querySelectorAll('#per-example [role=gridcell]').length === {6 * len(PREDICTIONS)}")
+    assert page.evaluate("document.querySelector('#per-example').offsetParent !== null")
+
+    headers = page.evaluate("[...document.querySelectorAll('#per-example th[role=columnheader]')].map(e => e.title)")
+    assert headers == ["prediction", "gold answers", "normalised prediction", "normalised gold answers", "EM (0-1)", "F1 (0-1)"]
+    expected = qascore.compute(PREDICTIONS, [[gold] for gold in GOLD], return_per_example=True)
+    normalize = qascore.make_options("squad").normalizer.normalize
+    wanted = [
+        [prediction, f'["{gold}"]', normalize(prediction), f'["{normalize(gold)}"]', f"{exact:g}", f"{f1:g}"]
+        for prediction, gold, exact, f1 in zip(PREDICTIONS, GOLD, expected["per_example"]["exact_match"], expected["per_example"]["f1"])
+    ]
+    assert page.evaluate(PER_EXAMPLE_CELLS) == wanted
+    assert wanted[1][2:] == ["santa clara", '["santa clara california"]', "0", "0.8"]  # why it missed: one word short
+
+    # The downloads are links to the files; the page can fetch them and they parse.
+    links = page.evaluate("[...document.querySelectorAll('#results-file a, #per-example-file a')].map(a => [a.download, a.href])")
+    assert [name for name, _ in links] == ["results.json", "per_example.jsonl"]
+    fetch = "fetch({!r}).then(response => response.text())"
+    summary = json.loads(page.evaluate(fetch.format(links[0][1])))
+    assert summary["results"] == {name: value for name, value in expected.items() if name != "per_example"}
+    rows = [json.loads(line) for line in page.evaluate(fetch.format(links[1][1])).splitlines()]
+    assert [(row["exact_match"], row["f1"]) for row in rows] == list(zip(expected["per_example"]["exact_match"], expected["per_example"]["f1"]))
+
+    page.evaluate("document.querySelector('#per-example').scrollIntoView()")
+    screenshot = page.screenshot(tmp_path / "per-example.png")
+    assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+    # Sorting by F1, as a user would: the header's menu, then "Sort ascending".
+    page.click("#per-example th[title='F1 (0-1)']")
+    page.wait_for("document.querySelector(\"#per-example th[title='F1 (0-1)'] .cell-menu-button\").offsetParent !== null")
+    page.click("#per-example th[title='F1 (0-1)'] .cell-menu-button")
+    page.wait_for("[...document.querySelectorAll('button')].some(b => b.innerText.trim() === 'Sort ascending')")
+    page.evaluate("[...document.querySelectorAll('button')].find(b => b.innerText.trim() === 'Sort ascending').id = 'sort-ascending'")
+    page.click("#sort-ascending")
+    by_f1 = sorted(wanted, key=lambda row: float(row[5]))
+    page.wait_for(f"JSON.stringify({PER_EXAMPLE_CELLS}) === {json.dumps(json.dumps(by_f1, separators=(',', ':')))}")

@@ -11,22 +11,35 @@ Calling the Space from Python::
     from gradio_client import Client
     client = Client("USER/qa_em_f1")
     client.predict('["Denver Broncos"]', '[["Denver Broncos", "Broncos"]]', "squad", api_name="/compute")
+
+Besides the scores, both tabs show how each question was scored (a sortable per-question table
+with the preset's normalised forms) and offer the results (JSON) and the per-question rows
+(JSON Lines) as downloads; their events are callable but left out of the API page
+(``/score_pasted``, ``/score_uploaded``), ``/compute`` is the documented endpoint.
 """
 
 import json
 import math
+import os
+import shutil
+import tempfile
+import time
 
 import gradio as gr
 import qascore
-from qascore.file_scoring import raw_scores, score_files
+from qascore.file_scoring import raw_scores, score_files, summary_counts
+from qascore.formats import align, to_columns
 from qascore.io import predictions_from_mapping, references_from_document
 from qascore.normalize import MLQA_LANGUAGES
 from qascore.plots import precision_recall_figure
+from qascore.scored import score_aligned, summarize
 
 MAX_CHARACTERS = 5_000_000  # per pasted or API text field (the SQuAD v2.0 dev answers fit easily)
 MAX_EXAMPLES = 20_000  # questions per request (SQuAD v2.0 dev has 11,873)
 MAX_FILE_SIZE = "20mb"  # per uploaded file (the SQuAD v2.0 dev file is 3.9 MB)
 PRESET_NAMES = sorted(qascore.PRESETS)
+DOWNLOADS = tempfile.mkdtemp(prefix="qa_em_f1-downloads-")  # one folder per scoring request inside
+DOWNLOAD_HOURS = 1  # request folders older than this are removed (gradio serves its own cached copies)
 
 EXAMPLE_PREDICTIONS = "Denver Broncos\nSanta Clara, California\nthe 1990s\n"
 EXAMPLE_REFERENCES = '[["Denver Broncos", "The Broncos"], ["Santa Clara"], ["1990"]]'
@@ -167,32 +180,40 @@ def _curve(raw):
     return gr.Plot(value=precision_recall_figure(**raw), visible=True)
 
 
+def _score_once(predictions, references, options):
+    """qascore.compute's two stages, kept apart: one scoring run gives the results (with
+    per-question scores), the paired examples shown beside them and the raw scores
+    (before the no-answer threshold) that the precision-recall curves need."""
+    examples = align(to_columns(predictions, references), missing=options.missing, extra=options.extra)
+    scored = score_aligned(examples, options)
+    return summarize(scored, options), examples, scored
+
+
 def score_pasted(predictions_text, references_text, preset, language):
     """The "Paste" tab: one answer per line or JSON; a PR curve for squad_v2 records with no-answer scores."""
     language = _language(preset, language)
     try:
         predictions = _predictions(predictions_text)
         references = _references(references_text)
-        results = qascore.compute(predictions, references, preset=preset, language=language)
-        signature = qascore.signature(preset=preset, language=language)
+        options = qascore.make_options(preset, language=language, return_per_example=True)
+        results, examples, scored = _score_once(predictions, references, options)
         curve = gr.Plot(visible=False)
-        with_scores = [p for p in predictions if isinstance(p, dict) and "no_answer_probability" in p]
-        if preset == "squad_v2" and with_scores and len(with_scores) == len(predictions):
-            plain = [{"id": p["id"], "prediction_text": p["prediction_text"]} for p in predictions]
-            per_example = qascore.compute(plain, references, preset=preset, return_per_example=True)["per_example"]
-            by_id = {p["id"]: p["no_answer_probability"] for p in predictions}
-            has_answer = {r["id"]: bool(r["answers"]["text"]) for r in references}
+        if options.preset.unanswerable and scored.no_answer_scores is not None:
             curve = _curve(
                 {
-                    "exact": per_example["exact"],
-                    "f1": per_example["f1"],
-                    "no_answer_scores": [by_id[question_id] for question_id in per_example["id"]],
-                    "has_answer": [has_answer[question_id] for question_id in per_example["id"]],
+                    "exact": list(scored.exact),
+                    "f1": list(scored.f1),
+                    "no_answer_scores": list(scored.no_answer_scores),
+                    "has_answer": [bool(flag) for flag in scored.has_answer],
                 }
             )
     except (ValueError, TypeError) as error:
         raise gr.Error(str(error)) from None
-    return _results_table(results), _details(signature), curve
+    per_example = results.pop("per_example")
+    rows = per_example_rows(examples, per_example, options)
+    signature = options.signature()
+    files = _downloads({"results": results, "signature": signature}, rows)
+    return (_results_table(results), _details(signature), curve, _per_example_table(rows), *files)
 
 
 def score_uploaded(data_file, predictions_file, no_answer_file, preset, language, keep_last=False):
@@ -207,18 +228,116 @@ def score_uploaded(data_file, predictions_file, no_answer_file, preset, language
     try:
         scored = score_files(
             data_file, predictions_file, preset=preset, language=language, no_answer_file=no_answer_file,
-            keep_examples=True, duplicate_keys="last" if keep_last else "error",
+            per_example=True, keep_examples=True, duplicate_keys="last" if keep_last else "error",
         )
         if scored["counts"]["questions"] > MAX_EXAMPLES:
             raise ValueError(f"The data file has {scored['counts']['questions']:,} questions; at most {MAX_EXAMPLES:,}.")
         curve = _curve(raw_scores(scored))
     except (ValueError, TypeError) as error:
         raise gr.Error(str(error)) from None
+    results = dict(scored["results"])
+    rows = per_example_rows(scored["examples"], results.pop("per_example"), qascore.make_options(**scored["options"]))
+    summary = {"results": results, "signature": scored["signature"], "counts": summary_counts(scored["counts"])}
+    files = _downloads(summary, rows)
     details = _details(scored["signature"], scored["counts"])
     replaced = sum(scored["counts"].get("overridden", {}).values())
     if replaced:
         details += f"\n\n{replaced:,} values were replaced by a later repeat of their key or id (the last one was used)."
-    return _results_table(scored["results"]), details, curve
+    return _results_table(results), details, curve, _per_example_table(rows), *files
+
+
+# ---------------------------------------------------------------- showing the work
+
+
+def per_example_rows(examples, per_example, options):
+    """One dict per question: what was compared (as given and as the preset's normaliser gives
+    it) and its scores (0-1) from ``per_example``, the run that gave the scores table.
+
+    Keys: ``id`` (when known), ``prediction`` (None: no prediction, scored 0),
+    ``gold_answers`` (``[]``: unanswerable), ``normalized_prediction``,
+    ``normalized_gold_answers``, the preset's exact key (``exact_match`` or ``exact``),
+    ``f1`` and, with no-answer scores, ``no_answer_probability`` and ``abstained`` (the score
+    is above the threshold, so the empty answer was scored).
+    """
+    normalize = options.normalizer.normalize
+    scores = [key for key in per_example if key != "id"]
+    ids = per_example.get("id")
+    if ids is not None and ids != examples.ids:
+        raise RuntimeError("per-example scores and examples are not in the same order")
+    no_answer = examples.no_answer_probabilities if options.preset.unanswerable else None
+    rows = []
+    for index, (prediction, answers) in enumerate(zip(examples.predictions, examples.references)):
+        row = {} if ids is None else {"id": ids[index]}
+        row["prediction"] = prediction
+        row["gold_answers"] = list(answers)
+        row["normalized_prediction"] = None if prediction is None else normalize(prediction)
+        row["normalized_gold_answers"] = [normalize(answer) for answer in answers]
+        row.update((key, per_example[key][index]) for key in scores)
+        if no_answer is not None:
+            score = no_answer[index]
+            row["no_answer_probability"] = score
+            row["abstained"] = score is not None and score > options.no_answer_threshold
+        rows.append(row)
+    return rows
+
+
+_COLUMNS = {  # row key -> (table header, gradio datatype)
+    "id": ("id", "str"),
+    "prediction": ("prediction", "str"),
+    "gold_answers": ("gold answers", "str"),
+    "normalized_prediction": ("normalised prediction", "str"),
+    "normalized_gold_answers": ("normalised gold answers", "str"),
+    "exact_match": ("EM (0-1)", "number"),
+    "exact": ("EM (0-1)", "number"),
+    "f1": ("F1 (0-1)", "number"),
+    "no_answer_probability": ("no-answer score", "number"),
+    "abstained": ("abstained", "bool"),
+}
+NO_PREDICTION = "(no prediction)"
+
+
+def _cell(key, value):
+    if value is None:
+        return NO_PREDICTION if key in ("prediction", "normalized_prediction") else None
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, float) and key in ("exact_match", "exact", "f1"):
+        return round(value, 4)
+    return value
+
+
+def _per_example_table(rows):
+    keys = list(rows[0])
+    return gr.Dataframe(
+        value={"headers": [_COLUMNS[key][0] for key in keys], "data": [[_cell(key, row[key]) for key in keys] for row in rows]},
+        datatype=[_COLUMNS[key][1] for key in keys],
+        visible=True,
+    )
+
+
+def _downloads(summary, rows):
+    """The results (JSON) and the per-question rows (JSON Lines) in a fresh folder, as gr.File values."""
+    _remove_old_downloads()
+    folder = tempfile.mkdtemp(dir=DOWNLOADS)
+    results_path = os.path.join(folder, "results.json")
+    rows_path = os.path.join(folder, "per_example.jsonl")
+    with open(results_path, "w", encoding="utf-8") as handle:
+        handle.write(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    with open(rows_path, "w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return gr.File(value=results_path, visible=True), gr.File(value=rows_path, visible=True)
+
+
+def _remove_old_downloads():
+    cutoff = time.time() - DOWNLOAD_HOURS * 3600
+    with os.scandir(DOWNLOADS) as entries:
+        for entry in entries:
+            try:
+                if entry.stat().st_mtime < cutoff:
+                    shutil.rmtree(entry.path, ignore_errors=True)
+            except FileNotFoundError:  # removed by a concurrent request
+                pass
 
 
 def _show_options(preset):
@@ -229,8 +348,9 @@ def _show_options(preset):
 
 
 def build_demo():
-    """The Blocks app: preset choice, paste and upload tabs, results table, PR curve, and the /compute API."""
-    with gr.Blocks(title="qa_em_f1") as demo:
+    """The Blocks app: preset choice, paste and upload tabs, results table, PR curve, per-question
+    table and downloads, and the /compute API."""
+    with gr.Blocks(title="qa_em_f1", delete_cache=(3600, 3600 * DOWNLOAD_HOURS)) as demo:
         gr.Markdown(INTRODUCTION)
         with gr.Row():
             preset = gr.Dropdown(PRESET_NAMES, value="squad", label="Preset", elem_id="preset")
@@ -270,16 +390,33 @@ def build_demo():
         table = gr.Dataframe(headers=["metric", "value"], label="Scores (0-100)", elem_id="scores", interactive=False)
         details = gr.Markdown()
         curve = gr.Plot(label="No-answer precision-recall curves", visible=False, elem_id="curve")
+        per_example_table = gr.Dataframe(
+            label="Per question: what was compared (as given and normalised by the preset) and its scores; sort from a column header's ⋮ menu",
+            interactive=False,
+            visible=False,
+            max_height=480,
+            wrap=True,
+            show_search="search",
+            elem_id="per-example",
+        )
+        with gr.Row():
+            results_file = gr.File(label="Results (JSON)", visible=False, interactive=False, elem_id="results-file")
+            rows_file = gr.File(
+                label="Per-question rows (JSON Lines)", visible=False, interactive=False, elem_id="per-example-file"
+            )
+        outputs = [table, details, curve, per_example_table, results_file, rows_file]
 
         preset.change(_show_options, preset, language, api_visibility="private")
         score_button.click(
-            score_pasted, [predictions, references, preset, language], [table, details, curve], api_visibility="private"
+            score_pasted, [predictions, references, preset, language], outputs,
+            api_name="score_pasted", api_visibility="undocumented",
         )
         upload_button.click(
             score_uploaded,
             [data_file, predictions_file, no_answer_file, preset, language, keep_last],
-            [table, details, curve],
-            api_visibility="private",
+            outputs,
+            api_name="score_uploaded",
+            api_visibility="undocumented",
         )
         gr.api(compute, api_name="compute")
     return demo
