@@ -8,6 +8,7 @@ where each file comes from.
 
 import functools
 import json
+import math
 import os
 from pathlib import Path
 
@@ -80,6 +81,13 @@ def assert_matches(results, expected, tolerance=1e-9):
     for key, value in expected.items():
         assert key in results, f"{key} missing from {sorted(results)}"
         assert abs(results[key] - value) <= tolerance, f"{key}: got {results[key]!r}, official {value!r}"
+
+
+
+def nan_as_text(results):
+    """``results`` with each NaN (qascore's undefined figure) written "NaN", so that ``==`` compares them
+    too: NaN equals nothing, not even a NaN that went through JSON or another process."""
+    return {key: "NaN" if isinstance(value, float) and math.isnan(value) else value for key, value in results.items()}
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ import evaluate
 import pytest
 
 import qascore
-from conftest import REPO_ROOT
+from conftest import REPO_ROOT, nan_as_text
 
 QUESTIONS = ["Who won Super Bowl 50?", "When was it played?", "Where was it played?"]
 PREDICTIONS = ["Denver Broncos", "February 7, 2016", "Levi's Stadium in Santa Clara"]
@@ -158,7 +158,7 @@ def test_num_process_gathers_every_column(metric_dir, tmp_path):
     assert results[1] is None
     per_example = results[0].pop("per_example")
     expected_per_example = expected.pop("per_example")
-    assert results[0] == expected
+    assert nan_as_text(results[0]) == nan_as_text(expected)  # the absent question types are NaN
     assert "grounding_rate" in results[0] and "best_f1_thresh" in results[0]
     order = [expected_per_example["id"].index(id_) for id_ in per_example["id"]]
     assert sorted(per_example["id"]) == sorted(expected_per_example["id"])

@@ -7,6 +7,7 @@ come from ../shared/data/expected.json via conftest.
 import math
 import statistics
 
+import evaluate
 import pytest
 
 import qascore
@@ -179,8 +180,59 @@ def test_grounding_rate_and_question_types():
     assert results["f1_who"] == pytest.approx(100 * (2 / 3) / 2)
     assert results["count_other"] == 1 and results["exact_match_other"] == 0.0
     assert results["f1_other"] == pytest.approx(100 * 2 * (1 / 1) * (1 / 2) / (1 + 1 / 2))
-    assert "count_when" not in results
+    # a type no question has: count 0 and undefined (NaN) scores, never a missing key (issue 12)
+    assert results["count_when"] == 0 and math.isnan(results["exact_match_when"]) and math.isnan(results["f1_when"])
     assert all(isinstance(value, (int, float)) for value in results.values())
+
+
+TYPED_KEYS = [f"{score}_{kind}" for kind in ("what", "who", "when", "where", "which", "why", "how", "other")
+              for score in ("exact_match", "f1", "count")]
+
+
+def test_every_evaluation_gets_the_same_keys_whatever_the_data(metric_dir):
+    """Issue 12: one configuration, one key list; a figure with nothing to average is NaN, its count 0."""
+    answered = qascore.compute(["Paris", "Shakespeare"], [["Paris"], ["Shakespeare"]],
+                               inputs=["Paris: what is the capital?", "Who wrote Hamlet?"])
+    silent = qascore.compute(["", "the"], [["Paris"], ["Shakespeare"]], inputs=["Name it.", "Name him."])
+    assert list(answered) == list(silent) == ["exact_match", "f1", "grounding_rate"] + TYPED_KEYS
+    assert answered["grounding_rate"] == 50.0 and answered["count_what"] == 1 and answered["count_who"] == 1
+    # "" and "the" normalise to nothing: no prediction to ground, and every question is of type other
+    assert math.isnan(silent["grounding_rate"])
+    assert silent["count_other"] == 2 and silent["exact_match_other"] == 0.0 and silent["f1_other"] == 0.0
+    for kind in ("what", "who", "when", "where", "which", "why", "how"):
+        assert silent[f"count_{kind}"] == 0 and type(silent[f"count_{kind}"]) is int
+        assert math.isnan(silent[f"exact_match_{kind}"]) and math.isnan(silent[f"f1_{kind}"])
+    # every interface: running totals, per-example numbers, records paired by id, the evaluate module
+    streamed = qascore.QAScorer()
+    streamed.add_batch(predictions=[""], references=[["Paris"]], inputs=["Name it."])
+    streamed.add_batch(predictions=["the"], references=[["Shakespeare"]], inputs=["Name him."])
+    kept = qascore.QAScorer(confidence_level=0.9, n_resamples=10)
+    kept.add_batch(predictions=["", "the"], references=[["Paris"], ["Shakespeare"]], inputs=["Name it.", "Name him."])
+    records = qascore.compute([{"id": "b", "prediction_text": "the"}, {"id": "a", "prediction_text": ""}],
+                              [{"id": "a", "answers": {"text": ["Paris"]}}, {"id": "b", "answers": {"text": ["x"]}}],
+                              inputs=["Name him.", "Name it."])
+    module = evaluate.load(metric_dir).compute(predictions=["", "the"], references=[["Paris"], ["Shakespeare"]],
+                                               inputs=["Name it.", "Name him."])
+    for results in (streamed.compute(), kept.compute(), records, module):
+        assert [key for key in results if "_ci_" not in key] == list(silent)
+        assert math.isnan(results["grounding_rate"]) and results["count_why"] == 0 and math.isnan(results["f1_why"])
+
+
+def test_squad_v2_keeps_the_official_omission_of_an_empty_group_and_its_own_keys():
+    """evaluate-v2.0.py adds HasAns_*/NoAns_* only for a non-empty group; qascore's own keys are always there."""
+    results = qascore.compute(["", "Paris"], [[], []], inputs=["Why?", "Why not?"], preset="squad_v2")
+    assert [key for key in results if key.startswith(("HasAns_", "NoAns_"))] == ["NoAns_exact", "NoAns_f1",
+                                                                                 "NoAns_total"]
+    assert results["grounding_rate"] == 0.0  # "Paris" is not in "Why not?"
+    assert results["count_why"] == 2 and results["exact_why"] == 50.0
+    assert results["count_what"] == 0 and math.isnan(results["exact_what"]) and math.isnan(results["f1_what"])
+    silent = qascore.compute(["", ""], [[], ["Paris"]], inputs=["Why?", "Why not?"], preset="squad_v2",
+                             no_answer_probabilities=[0.5, 0.5])
+    assert math.isnan(silent["grounding_rate"])
+    assert list(silent) == ["exact", "f1", "total", "HasAns_exact", "HasAns_f1", "HasAns_total", "NoAns_exact",
+                            "NoAns_f1", "NoAns_total", "grounding_rate"] + [
+        key.replace("exact_match", "exact") for key in TYPED_KEYS] + ["best_exact", "best_exact_thresh", "best_f1",
+                                                                      "best_f1_thresh"]
 
 
 def test_inputs_do_not_change_the_official_keys():

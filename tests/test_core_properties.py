@@ -1,6 +1,8 @@
 """Hypothesis properties: bounds, batching, order and interface agreement."""
 
 
+import math
+
 import evaluate
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -122,3 +124,22 @@ def test_plain_batches_scored_as_they_come_equal_one_compute(example, rng, with_
                          inputs=inputs and inputs[start:cut], no_answer_probabilities=scores and scores[start:cut])
         start = cut
     assert scorer.compute() == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(examples(), st.randoms(use_true_random=False))
+def test_the_keys_depend_only_on_the_configuration(example, rng):
+    """Issue 12: whatever the predictions and question types, a configuration always gives the same keys
+    (squad_v2's HasAns_/NoAns_ groups follow the gold answers, as the official script's do)."""
+    preset, options, records_pred, records_ref = example
+    predictions = [record["prediction_text"] for record in records_pred]
+    references = [record["answers"]["text"] for record in records_ref]
+    scores = [record["no_answer_probability"] for record in records_pred] if preset == "squad_v2" else None
+    inputs = [f"{rng.choice(['Who', 'When', 'Why', 'Name'])} {p}?" for p in predictions]
+    results = qascore.compute(predictions, references, inputs=inputs, no_answer_probabilities=scores,
+                              preset=preset, **options)
+    silent = qascore.compute([""] * len(predictions), references, inputs=["Name it."] * len(predictions),
+                             no_answer_probabilities=scores, preset=preset, **options)
+    assert list(results) == list(silent)
+    assert silent["count_other"] == len(predictions) and silent["count_what"] == 0
+    assert math.isnan(silent["grounding_rate"]) and math.isnan(silent["f1_what"])

@@ -23,6 +23,7 @@ pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
 import qascore  # noqa: E402
+from conftest import nan_as_text  # noqa: E402
 import trainer_distributed_script as script  # noqa: E402
 
 COUNT = 7
@@ -76,6 +77,7 @@ def test_two_processes_equal_one(tmp_path, model_dirs, kind, batch_eval_metrics)
     # eval_loss is Trainer's own mean over gathered batches (Seq2SeqTrainer counts the repeat); not compared
     for runs in ranks:
         for run, expected in zip(runs, single):
-            assert {key: run[key] for key in expected if key != "eval_loss"} == {
+            # nan_as_text: the question types these 7 questions lack are NaN, which JSON gives back as a new NaN
+            assert nan_as_text({key: run[key] for key in expected if key != "eval_loss"}) == nan_as_text({
                 key: value for key, value in expected.items() if key != "eval_loss"
-            }
+            })

@@ -7,6 +7,7 @@ all gold answers.
 """
 
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -19,6 +20,7 @@ torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 
 import qascore  # noqa: E402
+from qascore.analysis import question_type  # noqa: E402
 from qascore.trainer import QAComputeMetrics  # noqa: E402
 
 EVAL_RECORDS = helpers.squad_records()[:12]  # seen in training, evaluated in batches of 5, 5 and 2
@@ -172,3 +174,70 @@ def test_reference_count_mismatch_is_reported(tmp_path):
     compute_metrics = QAComputeMetrics(helpers.qa_tokenizer(), references=GOLD + [["extra"]])
     with pytest.raises(ValueError, match="references= has 13 entries but the evaluation produced 12"):
         run_evaluate(tmp_path, compute_metrics, predict_with_generate=True, batch_eval_metrics=True)
+
+
+# Evaluation data of another shape: "what" questions only (no who, when, where, ...).
+WHAT_RECORDS = tuple(record for record in helpers.squad_records()[12:40] if question_type(record["question"]) == "what")[:5]
+
+
+def evaluate_with(tmp_path, model, records, *, metric=None, gen_kwargs=None, **arguments):
+    """One Seq2SeqTrainer.evaluate() on ``records`` with the question inputs; returns (metrics, logged entry)."""
+    compute_metrics = QAComputeMetrics(
+        helpers.qa_tokenizer(), metric=metric, references=[record["answers"] for record in records]
+    )
+    trainer = transformers.Seq2SeqTrainer(
+        model=model,
+        args=helpers.trainer_arguments(tmp_path, predict_with_generate=True, include_for_metrics=["inputs"],
+                                       **arguments),
+        eval_dataset=helpers.seq2seq_dataset(records),
+        data_collator=collator(model),
+        compute_metrics=compute_metrics,
+        preprocess_logits_for_metrics=compute_metrics.preprocess_logits,
+    )
+    metrics = trainer.evaluate(**(gen_kwargs or {}))
+    return metrics, trainer.state.log_history[-1]
+
+
+@pytest.mark.parametrize("metric, batch_eval_metrics", [(None, False), (None, True), ("path", False)])
+def test_every_evaluation_logs_the_same_keys(tmp_path, metric, batch_eval_metrics):
+    """Issue 12: evaluations on different data log exactly the same keys. The second has only "what" questions
+    and, generation forced to end at once, only empty predictions: its undefined figures are NaN, counts 0."""
+    metric = str(helpers.METRIC_DIR) if metric == "path" else None
+    model = helpers.trained_t5()
+    full, full_logged = evaluate_with(tmp_path, model, EVAL_RECORDS, metric=metric,
+                                      batch_eval_metrics=batch_eval_metrics)
+    silent, silent_logged = evaluate_with(tmp_path, model, WHAT_RECORDS, metric=metric,
+                                          gen_kwargs={"forced_bos_token_id": helpers.EOS_ID},
+                                          batch_eval_metrics=batch_eval_metrics)
+    assert list(silent) == list(full)
+    assert list(silent_logged) == list(full_logged)
+    assert full["eval_grounding_rate"] > 0 and full["eval_count_who"] == 1.0 and full["eval_f1"] > 0
+    assert silent["eval_f1"] == 0.0 and silent["eval_count_what"] == len(WHAT_RECORDS)
+    assert math.isnan(silent["eval_grounding_rate"]) and math.isnan(silent_logged["eval_grounding_rate"])
+    for kind in ("who", "when", "where", "which", "why", "how", "other"):
+        assert silent[f"eval_count_{kind}"] == 0.0
+        assert math.isnan(silent[f"eval_exact_match_{kind}"]) and math.isnan(silent[f"eval_f1_{kind}"])
+
+
+def test_metric_for_best_model_survives_an_evaluation_without_its_figure(tmp_path):
+    """metric_for_best_model="grounding_rate" while every prediction is empty: Trainer gets NaN (never a new best)
+    instead of a missing key, which made it raise KeyError in the middle of training."""
+    model = helpers.tiny_t5()
+    model.generation_config.forced_bos_token_id = helpers.EOS_ID  # every generation ends at once: ""
+    compute_metrics = QAComputeMetrics(helpers.qa_tokenizer(), references=GOLD)
+    trainer = transformers.Seq2SeqTrainer(
+        model=model,
+        args=helpers.trainer_arguments(tmp_path, max_steps=2, eval_strategy="steps", eval_steps=1,
+                                       metric_for_best_model="grounding_rate", predict_with_generate=True,
+                                       include_for_metrics=["inputs"]),
+        train_dataset=helpers.seq2seq_dataset(helpers.squad_records()[:8]),
+        eval_dataset=eval_dataset(),
+        data_collator=collator(model),
+        compute_metrics=compute_metrics,
+        preprocess_logits_for_metrics=compute_metrics.preprocess_logits,
+    )
+    trainer.train()
+    evaluations = [entry for entry in trainer.state.log_history if "eval_f1" in entry]
+    assert len(evaluations) == 2
+    assert all(math.isnan(entry["eval_grounding_rate"]) and entry["eval_f1"] == 0.0 for entry in evaluations)
+    assert trainer.state.best_metric == -math.inf  # an undefined figure is never the best one

@@ -80,7 +80,8 @@ Returns:
     squad_v2: exact, f1, total, HasAns_exact, HasAns_f1, HasAns_total, NoAns_exact,
         NoAns_f1, NoAns_total and, with no-answer scores, best_exact, best_exact_thresh,
         best_f1, best_f1_thresh.
-    With inputs: grounding_rate and <score>_<type>/count_<type> per question type.
+    With inputs: grounding_rate and <score>_<type>/count_<type> for every question type,
+        NaN where there is nothing to average (count 0), so the keys never change.
 Examples:
     >>> import evaluate
     >>> squad = evaluate.load("./metrics/qa_em_f1")

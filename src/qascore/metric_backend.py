@@ -92,8 +92,13 @@ class MetricBackend:
 def flat_floats(results):
     """Trainer-ready metrics: every number as a Python float, ``per_example`` left out.
 
+    NaN, qascore's value for a figure with nothing to average, is a number and is kept, so the
+    Trainer logs the same keys at every evaluation (None would be dropped here).
+
     >>> flat_floats({"exact": 50.0, "total": 2, "per_example": {"f1": [1.0, 0.0]}})
     {'exact': 50.0, 'total': 2.0}
+    >>> flat_floats({"grounding_rate": float("nan"), "count_why": 0, "missing": None})
+    {'grounding_rate': nan, 'count_why': 0.0}
     """
     return {
         key: float(value)

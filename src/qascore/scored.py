@@ -6,6 +6,11 @@ aggregates, no-answer thresholds, intervals, question types, grounding). Splitti
 lets :class:`qascore.QAScorer` score each batch as it arrives and keep about 30 bytes per
 question instead of every string.
 
+The keys depend only on the configuration (preset, options, whether inputs and no-answer
+scores are given), so every evaluation of a training run logs the same series; see
+:func:`results_from_totals` for the figures that can be undefined (NaN) and the official
+squad_v2 keys that follow the official script instead.
+
 >>> from qascore.evaluation import make_options
 >>> from qascore.formats import align, to_columns
 >>> options = make_options("squad")
@@ -160,8 +165,18 @@ class RunningTotals:
     def count(self, key: str) -> int:
         return self._counts.get(key, 0)
 
+    def seen(self, key: str) -> bool:
+        """True once anything, even an empty selection, was added under ``key``."""
+        return key in self._counts
+
     def percent(self, key: str) -> float:
-        """100 x the mean of everything added under ``key``."""
+        """100 x the mean of everything added under ``key``; NaN when nothing was (a mean of nothing).
+
+        >>> RunningTotals().percent("f1")
+        nan
+        """
+        if not self.count(key):
+            return math.nan
         return 100.0 * self._sums[key] / self._counts[key]
 
 
@@ -201,20 +216,48 @@ def fold(totals: RunningTotals, scored: ScoredExamples, options) -> None:
 
 
 def results_from_totals(totals: RunningTotals, options) -> Dict[str, object]:
-    """The results that :func:`fold` can give, in the official key order."""
+    """The results that :func:`fold` can give, in the official key order.
+
+    The same configuration always gives the same keys, whatever the predictions and questions,
+    so a Trainer logs the same series at every evaluation and ``metric_for_best_model`` never
+    goes missing:
+
+    - With inputs, ``grounding_rate`` and, for every type of
+      :data:`qascore.analysis.QUESTION_TYPES`, ``<exact>_<type>``, ``f1_<type>`` and
+      ``count_<type>`` are always present. A figure with nothing to average (no non-empty
+      prediction to ground; no question of that type) is NaN (``math.nan``) and its count 0.
+      NaN because it is the honest value: 0.0 would be a wrong score that drags a curve
+      down, and None is not a number, so the Trainer adapters' float conversion
+      (:func:`qascore.metric_backend.flat_floats`) would drop the key again. Trainer logs NaN
+      as it is, a dashboard shows it as a gap, and the best-model check of transformers 5
+      (``np.greater(nan, best)`` is False) never picks an evaluation whose figure is NaN. Test
+      with ``math.isnan``: NaN never equals anything.
+    - squad_v2's ``HasAns_*`` and ``NoAns_*`` keys keep the official omission: evaluate-v2.0.py
+      adds them only ``if has_ans_qids`` / ``if no_ans_qids``, and a preset reports its
+      official script's figures under the script's own names. Which groups exist depends only
+      on the gold answers, so they too are the same at every evaluation of one dataset.
+
+    >>> from qascore.evaluation import make_options
+    >>> from qascore.formats import align, to_columns
+    >>> options = make_options("squad")
+    >>> totals = RunningTotals()
+    >>> fold(totals, score_aligned(align(to_columns([""], [["Paris"]], inputs=["Where?"])), options), options)
+    >>> results = results_from_totals(totals, options)
+    >>> results["grounding_rate"], results["f1_where"], results["count_where"], results["f1_who"], results["count_who"]
+    (nan, 0.0, 1, nan, 0)
+    """
     exact_key = options.preset.exact_key
     results: Dict[str, object] = {exact_key: totals.percent(exact_key), "f1": totals.percent("f1")}
     if options.preset.unanswerable:
         results["total"] = totals.count("f1")
         for prefix in ("HasAns_", "NoAns_"):
-            if totals.count(f"{prefix}f1"):
+            if totals.count(f"{prefix}f1"):  # as evaluate-v2.0.py: only a non-empty group
                 results[f"{prefix}exact"] = totals.percent(f"{prefix}exact")
                 results[f"{prefix}f1"] = totals.percent(f"{prefix}f1")
                 results[f"{prefix}total"] = totals.count(f"{prefix}f1")
-    if totals.count("grounding"):
+    if totals.seen("grounding"):  # inputs were given: every key, NaN where nothing is averaged
         results["grounding_rate"] = totals.percent("grounding")
-    for kind in QUESTION_TYPES:
-        if totals.count(f"f1_{kind}"):
+        for kind in QUESTION_TYPES:
             results[f"{exact_key}_{kind}"] = totals.percent(f"{exact_key}_{kind}")
             results[f"f1_{kind}"] = totals.percent(f"f1_{kind}")
             results[f"count_{kind}"] = totals.count(f"f1_{kind}")
