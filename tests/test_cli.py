@@ -180,7 +180,7 @@ def test_out_file_per_example_and_plots(tmp_path, capsys):
     assert len(rows) == case["expected"]["total"]
     assert 100.0 * sum(row["exact"] for row in rows) / len(rows) == pytest.approx(case["expected"]["exact"], abs=1e-9)
     assert 100.0 * sum(row["f1"] for row in rows) / len(rows) == pytest.approx(case["expected"]["f1"], abs=1e-9)
-    assert {"id", "prediction", "exact", "f1", "no_answer_probability"} == set(rows[0])
+    assert {"id", "prediction", "references", "exact", "f1", "no_answer_probability"} == set(rows[0])
 
     names = {"pr_exact.png", "pr_f1.png", "pr_oracle.png", "na_prob_hist_hasAns.png", "na_prob_hist_noAns.png", "f1_hist.png"}
     assert {path.name for path in plots.iterdir()} == names
@@ -376,7 +376,7 @@ def test_text_utf8_cannot_encode_is_written_as_a_json_escape(tmp_path, capsys):
     status, _, err = run_main(["score", str(gold), str(predictions), "--per-example", str(per_example)], capsys)
     assert status == 0, err
     lines = per_example.read_text(encoding="utf-8").splitlines()
-    assert lines[0] == '{"id": "q1", "prediction": "\\ud800", "exact_match": 0.0, "f1": 0.0}'
+    assert lines[0] == '{"id": "q1", "prediction": "\\ud800", "references": ["x"], "exact_match": 0.0, "f1": 0.0}'
     assert [json.loads(line)["prediction"] for line in lines] == ["\ud800", "\u00e9t\u00e9"]
     assert json.loads(lines[1])["id"] == "q\udc00" and "été" in lines[1]  # other text stays readable UTF-8
 

@@ -2,15 +2,19 @@
 
 Subcommands (``qascore COMMAND --help`` for the options)::
 
-    qascore score DATA PREDICTIONS [--preset squad_v2] [--na-prob-file F] [--json] ...
-    qascore compare A.json B.json --data DATA [--preset squad]
+    qascore score DATA PREDICTIONS [--preset squad_v2] [--na-prob-file F] [--normalizer unicode]
+                  [--confidence-level 0.95] [--map-abstentions] [--question-types] [--json] ...
+    qascore compare A.json B.json --data DATA [--preset squad_v2 --na-prob-file-a FA --na-prob-file-b FB]
     qascore space push metrics/qa_em_f1 --repo-id USER/qa_em_f1 [--dry-run DIR]
     qascore demo
 
 ``score`` follows the official scripts: a question without a prediction scores 0 and
 predictions for unknown ids are ignored (both are counted and reported; ``--strict`` makes
 them errors). Results go to the terminal as a table, or as JSON with ``--json`` or when the
-output is piped; the reproducibility signature is printed with them.
+output is piped; the reproducibility signature is printed with them. Every scoring option
+of :func:`qascore.compute` has a flag, and the numbers are those ``qascore.compute`` gives
+for the records read from the files. ``compare`` takes the same data and prediction options,
+and its figures for A and B are those ``score`` prints for each.
 
 Every option value is checked when the command line is read: a bad one stops the command
 with exit status 2 and a message naming the option and what it accepts. Output paths
@@ -47,7 +51,8 @@ import qascore
 from .atomic_files import AtomicFiles
 from .bootstrap import MAX_RESAMPLES
 from .file_scoring import compare_files, raw_scores, score_files, summary_counts
-from .normalize import MLQA_LANGUAGES
+from .io import decode_text, read_file_bytes
+from .normalize import MLQA_LANGUAGES, NORMALIZERS
 
 __all__ = ["main", "build_parser"]
 
@@ -177,12 +182,15 @@ def _report_overridden(overridden: dict) -> None:
 
 
 def _write_per_example(files: AtomicFiles, path: Path, scored: dict) -> None:
+    """One JSON line per question: id, prediction, references (the gold answers, as the Trainer's
+    per-example file has them), its scores and, for squad_v2 with scores, its no-answer score."""
     per_example = scored["results"]["per_example"]
     scores = [key for key in per_example if key != "id"]
-    no_answer, predictions = scored["no_answer"], scored["examples"].predictions
+    no_answer, examples = scored["no_answer"], scored["examples"]
     with files.open(path) as handle:
         for index, question_id in enumerate(per_example["id"]):
-            row = {"id": question_id, "prediction": predictions[index]}
+            row = {"id": question_id, "prediction": examples.predictions[index],
+                   "references": examples.references[index]}
             row.update({key: per_example[key][index] for key in scores})
             if no_answer is not None:
                 row["no_answer_probability"] = no_answer.get(question_id)
@@ -203,22 +211,56 @@ def _check_distinct_outputs(args) -> None:
 # ---------------------------------------------------------------- subcommands
 
 
+def _abstentions(args) -> list[str] | None:
+    """The phrases of ``--abstentions`` or ``--abstentions-file`` (one a line), or None for neither."""
+    if args.abstentions_file is None:
+        return args.abstentions
+    text = decode_text(read_file_bytes(args.abstentions_file), args.abstentions_file)
+    phrases = [line.strip() for line in text.splitlines() if line.strip()]
+    if not phrases:
+        raise ValueError(f"{args.abstentions_file}: no abstention phrase in it (give one phrase a line)")
+    return phrases
+
+
+def _scoring(args) -> dict:
+    """The :func:`score_files` options that ``score`` and ``compare`` share."""
+    abstentions = _abstentions(args)
+    return {
+        "preset": args.preset,
+        "language": args.language,
+        "normalizer": args.normalizer,
+        "no_answer_threshold": args.na_prob_thresh,
+        "split": args.split,
+        "strict": args.strict,
+        "duplicate_keys": args.duplicate_keys,
+        "map_abstentions": args.map_abstentions or abstentions is not None,
+        "abstentions": abstentions,
+    }
+
+
+def _check_bootstrap_options(args) -> None:
+    unused = [flag for flag, value in (("--n-resamples", args.n_resamples), ("--seed", args.seed)) if value is not None]
+    if unused and args.confidence_level is None:
+        raise ValueError(f"{' and '.join(unused)} set the bootstrap of the interval; give --confidence-level too "
+                         "(e.g. --confidence-level 0.95)")
+
+
 def _run_score(args) -> int:
     _check_distinct_outputs(args)
+    _check_bootstrap_options(args)
     scored = score_files(
         args.data,
         args.predictions,
-        preset=args.preset,
-        language=args.language,
         no_answer_file=args.na_prob_file,
-        no_answer_threshold=args.na_prob_thresh,
-        split=args.split,
-        strict=args.strict,
         per_example=bool(args.per_example or args.plots),
         keep_examples=bool(args.per_example or args.plots),
         progress=sys.stderr.isatty(),
         num_proc=args.num_proc,
-        duplicate_keys=args.duplicate_keys,
+        confidence_level=args.confidence_level,
+        n_resamples=args.n_resamples,
+        seed=args.seed,
+        question_types=args.question_types,
+        **_scoring(args),
     )
     results = {key: value for key, value in scored["results"].items() if key != "per_example"}
     _report_coverage(scored["counts"], args.predictions)
@@ -244,19 +286,34 @@ def _run_score(args) -> int:
     return 0
 
 
+def _format_p_value(p_value: float, n_resamples: int) -> str:
+    """``p=0.0420``; a p-value of 0 is below the resolution: ``p < 0.001`` (1000 resamples), ``p < 1/300``.
+
+    >>> _format_p_value(0.042, 1000), _format_p_value(0.0, 1000), _format_p_value(0.0, 300)
+    ('p=0.0420', 'p < 0.001', 'p < 1/300')
+    >>> _format_p_value(2e-06, 1_000_000)
+    'p=2.0e-06'
+    """
+    if p_value == 0.0:
+        digits = len(str(n_resamples)) - 1
+        is_power_of_ten = n_resamples == 10**digits
+        return f"p < {1 / n_resamples:.{digits}f}" if is_power_of_ten else f"p < 1/{n_resamples}"
+    return f"p={p_value:.4f}" if p_value >= 1e-4 else f"p={p_value:.1e}"
+
+
 def _run_compare(args) -> int:
     compared = compare_files(
         args.a,
         args.b,
         data=args.data,
-        preset=args.preset,
-        language=args.language,
-        split=args.split,
+        no_answer_files=(args.na_prob_file_a, args.na_prob_file_b),
         n_resamples=args.n_resamples,
         confidence_level=args.confidence_level,
         seed=args.seed,
-        duplicate_keys=args.duplicate_keys,
+        **_scoring(args),
     )
+    for system, path in (("a", args.a), ("b", args.b)):
+        _report_coverage(compared["counts"][system], path)
     _report_overridden({name: number for counts in compared["counts"].values()
                         for name, number in counts.get("overridden", {}).items()})
     if _wants_json(args):
@@ -267,7 +324,7 @@ def _run_compare(args) -> int:
     for name, stats in compared["comparison"].items():
         rows.append(
             f"{name:<12} {stats['a']:>9.4f} {stats['b']:>9.4f} {stats['difference']:>+9.4f}  "
-            f"[{stats['ci_low']:+.4f}, {stats['ci_high']:+.4f}]  p={stats['p_value']:.4f}"
+            f"[{stats['ci_low']:+.4f}, {stats['ci_high']:+.4f}]  {_format_p_value(stats['p_value'], args.n_resamples)}"
         )
     print(f"A = {args.a}\nB = {args.b}\npaired bootstrap, {args.n_resamples} resamples, seed {args.seed}")
     print(f"{'metric':<12} {'A':>9} {'B':>9} {'B - A':>9}  {level}")
@@ -300,6 +357,52 @@ def _run_demo(args) -> int:
 
 # ---------------------------------------------------------------- parser
 
+_SCORE_DESCRIPTION = """\
+Score a predictions file against a data file with the official scripts' rules and print
+the numbers qascore.compute gives for the same options, with their signature. A question
+without a prediction scores 0 and predictions for unknown ids are ignored (both are
+reported on stderr; --strict makes them errors)."""
+
+_SCORE_EXAMPLES = """\
+examples:
+  qascore score dev-v1.1.json predictions.json
+  qascore score dev-v2.0.json predictions.json --preset squad_v2 --na-prob-file null_odds.json --na-prob-thresh 0
+  qascore score xquad.ru.json predictions.json --normalizer unicode --confidence-level 0.95 --question-types
+  qascore score dev-v2.0.json answers.json --preset squad_v2 --abstentions-file phrases.txt"""
+
+_COMPARE_DESCRIPTION = """\
+Paired bootstrap of two systems' predictions on the same questions: each system's EM and F1
+(the figures `qascore score` prints for it, to the last digit), the difference B - A, its
+interval and a two-sided p-value. Both systems are scored with the same data and options;
+under squad_v2 each may have its own no-answer file."""
+
+_COMPARE_EXAMPLES = """\
+examples:
+  qascore compare a.json b.json --data dev-v1.1.json
+  qascore compare a.json b.json --data dev-v2.0.json --preset squad_v2 \\
+      --na-prob-file-a a_null_odds.json --na-prob-file-b b_null_odds.json --na-prob-thresh 0"""
+
+_SPACE_DESCRIPTION = """\
+Publish a metric folder as a Hugging Face Space (gradio SDK); --dry-run writes the exact
+folder that would be uploaded and pushes nothing."""
+
+_SPACE_EXAMPLES = """\
+example:
+  qascore space push metrics/qa_em_f1 --repo-id USER/qa_em_f1 --dry-run /tmp/qa_em_f1_space"""
+
+_DEMO_DESCRIPTION = """\
+Score the embedded SQuAD sample through the evaluate module (metrics/qa_em_f1) and check
+that qascore.compute gives the same numbers. Run it from the repository's root folder."""
+
+_DEMO_EXAMPLES = """\
+example:
+  cd qascore && qascore demo"""
+
+
+def _subcommand(commands, name: str, *, help: str, description: str, epilog: str) -> argparse.ArgumentParser:
+    return commands.add_parser(name, help=help, description=description, epilog=epilog,
+                               formatter_class=argparse.RawDescriptionHelpFormatter)
+
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``qascore`` command."""
@@ -309,15 +412,24 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"qascore {qascore.__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    score = commands.add_parser("score", help="score a predictions file against a data file")
+    score = _subcommand(commands, "score", help="score a predictions file against a data file",
+                        description=_SCORE_DESCRIPTION, epilog=_SCORE_EXAMPLES)
     score.add_argument("data", help="SQuAD-format JSON, JSON Lines of {id, answers}, or a saved datasets directory")
     score.add_argument("predictions", help="official {id: text} JSON, or JSON Lines of {id, prediction_text}")
     _add_scoring_options(score)
     score.add_argument("--na-prob-file", help="squad_v2: {id: no-answer score} JSON (probabilities or logits)")
     score.add_argument(
-        "--na-prob-thresh",
-        type=_finite_number,
-        help="squad_v2: abstain when the no-answer score is above this finite number (default 1.0)",
+        "--confidence-level", type=_confidence_level,
+        help="add a bootstrap interval at this level, between 0 and 1 (e.g. 0.95) to EM and F1",
+    )
+    score.add_argument("--n-resamples", type=_integer(1, MAX_RESAMPLES),
+                       help=f"with --confidence-level: bootstrap resamples, 1 to {MAX_RESAMPLES:,} (default 1000)")
+    score.add_argument("--seed", type=_integer(0),
+                       help="with --confidence-level: random seed, an integer >= 0 (default 0)")
+    score.add_argument(
+        "--question-types", action="store_true",
+        help="pass the data file's question texts as inputs: scores per question type (what, who, ...) and the "
+             "grounding rate (here: predictions found in the question text); every question needs its text",
     )
     score.add_argument(
         "--out-file", type=_output_file, help="write the results as JSON here (like the official --out-file)"
@@ -326,9 +438,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--plots", metavar="DIR", type=_output_directory, help="write PR curves and score histograms (PNG) here"
     )
     score.add_argument(
-        "--per-example", metavar="FILE", type=_output_file, help="write per-question scores here as JSON Lines"
+        "--per-example", metavar="FILE", type=_output_file,
+        help="write per-question rows here as JSON Lines (id, prediction, references, scores)",
     )
-    score.add_argument("--strict", action="store_true", help="fail on missing or unknown prediction ids")
     cpus = _available_cpus()
     score.add_argument(
         "--num-proc",
@@ -341,16 +453,19 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--json", action="store_true", help="print JSON (the default when output is piped)")
     score.set_defaults(handler=_run_score)
 
-    compare = commands.add_parser("compare", help="paired bootstrap of two systems on the same data")
+    compare = _subcommand(commands, "compare", help="paired bootstrap of two systems on the same data",
+                          description=_COMPARE_DESCRIPTION, epilog=_COMPARE_EXAMPLES)
     compare.add_argument("a", help="predictions of system A")
     compare.add_argument("b", help="predictions of system B")
     compare.add_argument("--data", required=True, help="the gold data file both systems answered")
     _add_scoring_options(compare)
+    compare.add_argument("--na-prob-file-a", metavar="FILE", help="squad_v2: system A's {id: no-answer score} JSON")
+    compare.add_argument("--na-prob-file-b", metavar="FILE", help="squad_v2: system B's {id: no-answer score} JSON")
     compare.add_argument(
         "--n-resamples",
         type=_integer(1, MAX_RESAMPLES),
         default=1000,
-        help=f"bootstrap resamples, 1 to {MAX_RESAMPLES:,} (default 1000)",
+        help=f"bootstrap resamples, 1 to {MAX_RESAMPLES:,} (default 1000); p-values below 1/N show as p < 1/N",
     )
     compare.add_argument(
         "--confidence-level",
@@ -362,31 +477,52 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--json", action="store_true", help="print JSON (the default when output is piped)")
     compare.set_defaults(handler=_run_compare)
 
-    space = commands.add_parser("space", help="publish a metric folder as a Hugging Face Space")
+    space = _subcommand(commands, "space", help="publish a metric folder as a Hugging Face Space",
+                        description=_SPACE_DESCRIPTION, epilog=_SPACE_EXAMPLES)
     space_commands = space.add_subparsers(dest="space_command", required=True, metavar="ACTION")
-    push = space_commands.add_parser("push", help="create the Space (gradio SDK) and upload the folder")
+    push = _subcommand(space_commands, "push", help="create the Space (gradio SDK) and upload the folder",
+                       description=_SPACE_DESCRIPTION, epilog=_SPACE_EXAMPLES)
     push.add_argument("folder", help="the metric folder, e.g. metrics/qa_em_f1")
     push.add_argument("--repo-id", required=True, help="USER/NAME of the Space")
     push.add_argument("--private", action="store_true", default=None, help="create the Space private")
     push.add_argument("--dry-run", metavar="DIR", help="write the exact folder that would be pushed, push nothing")
     push.set_defaults(handler=_run_space_push)
 
-    demo = commands.add_parser(
-        "demo", help="score the embedded SQuAD sample through the evaluate module (run from the repository)"
-    )
+    demo = _subcommand(commands, "demo", help="score the embedded SQuAD sample through the evaluate module "
+                       "(run from the repository)", description=_DEMO_DESCRIPTION, epilog=_DEMO_EXAMPLES)
     demo.set_defaults(handler=_run_demo)
     return parser
 
 
 def _add_scoring_options(parser: argparse.ArgumentParser) -> None:
+    """The data and prediction options of ``score`` and ``compare``."""
     parser.add_argument("--preset", default="squad", choices=sorted(qascore.PRESETS), help="scoring rules (default squad)")
-    parser.add_argument("--language", choices=MLQA_LANGUAGES, help="mlqa: the language")
+    parser.add_argument("--language", choices=MLQA_LANGUAGES, help="the language of --preset mlqa or --normalizer mlqa")
+    parser.add_argument(
+        "--normalizer", choices=NORMALIZERS,
+        help="answer normaliser instead of the preset's (unicode: any language, e.g. el, ro, ru, th, tr)",
+    )
     parser.add_argument("--split", help="the split of a saved DatasetDict (default: its only one, or validation)")
+    parser.add_argument(
+        "--na-prob-thresh",
+        type=_finite_number,
+        help="squad_v2: abstain when the no-answer score is above this finite number (default 1.0)",
+    )
+    parser.add_argument("--strict", action="store_true", help="fail on missing or unknown prediction ids")
     parser.add_argument(
         "--duplicate-keys", choices=("error", "last"), default="error",
         help="a JSON key or JSON Lines id given twice: an error (default), or keep the last value as the official "
              "scripts (json.load) do, with a warning",
     )
+    parser.add_argument(
+        "--map-abstentions", action="store_true",
+        help="squad_v2: score predictions such as 'unanswerable' or 'no answer' as the empty answer",
+    )
+    phrases = parser.add_mutually_exclusive_group()
+    phrases.add_argument("--abstentions", metavar="PHRASE", nargs="+",
+                         help="squad_v2: these phrases instead of the default ones (implies --map-abstentions)")
+    phrases.add_argument("--abstentions-file", metavar="FILE",
+                         help="squad_v2: the phrases of this UTF-8 file, one a line (implies --map-abstentions)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

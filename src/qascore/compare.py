@@ -4,7 +4,12 @@ Both systems' per-question scores are resampled with the *same* question indices
 spread of the difference reflects only how the systems differ, not how hard the sampled
 questions are (Koehn 2004; Berg-Kirkpatrick et al. 2012). The p-value is two-sided: the share
 of resampled differences, shifted to be centred on zero (the null hypothesis of no difference),
-that are at least as far from zero as the observed difference.
+that are at least as far from zero as the observed difference. Its resolution is
+``1 / n_resamples``: a p-value of 0 means below that, not zero.
+
+The means of A and B are added as :func:`qascore.compute` adds them (left to right, then
+``100 * total / count``), so they equal its figures for the same per-question scores to the
+last digit.
 
 >>> a = [1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0]
 >>> b = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0]
@@ -13,8 +18,8 @@ that are at least as far from zero as the observed difference.
 37.5
 >>> result["ci_low"] <= 37.5 <= result["ci_high"]
 True
->>> 0.0 <= result["p_value"] < 0.1
-True
+>>> 0.0 <= result["p_value"] < 0.1, result["p_value_resolution"]
+(True, 0.0005)
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from typing import Sequence
 import numpy as np
 
 from qascore.bootstrap import check_n_resamples, resample_means
+from qascore.scored import RunningTotals
 
 __all__ = ["paired_bootstrap"]
 
@@ -39,7 +45,9 @@ def paired_bootstrap(
     """Compare per-question scores (0-1) of system A and system B on the same questions.
 
     Returns means and the difference B - A on the 0-100 scale: ``{"a", "b", "difference",
-    "ci_low", "ci_high", "p_value", "confidence_level", "n_resamples", "count"}``.
+    "ci_low", "ci_high", "p_value", "p_value_resolution", "confidence_level", "n_resamples",
+    "count"}``; ``difference`` is ``b - a`` as reported, and ``p_value_resolution`` is
+    ``1 / n_resamples``, the smallest non-zero p-value the resamples can give.
     """
     a = np.asarray(scores_a, dtype=np.float64)
     b = np.asarray(scores_b, dtype=np.float64)
@@ -62,13 +70,17 @@ def paired_bootstrap(
     # it lands at least as far out as what was observed.
     centred = resampled - observed
     p_value = float(np.mean(np.abs(centred) >= abs(observed) - 1e-12))
+    totals = RunningTotals()
+    totals.add("a", a)
+    totals.add("b", b)
     return {
-        "a": 100.0 * float(a.mean()),
-        "b": 100.0 * float(b.mean()),
-        "difference": 100.0 * observed,
+        "a": totals.percent("a"),
+        "b": totals.percent("b"),
+        "difference": totals.percent("b") - totals.percent("a"),
         "ci_low": 100.0 * float(low),
         "ci_high": 100.0 * float(high),
         "p_value": p_value,
+        "p_value_resolution": 1.0 / n_resamples,
         "confidence_level": confidence_level,
         "n_resamples": n_resamples,
         "count": int(a.size),

@@ -28,9 +28,9 @@ from .cyclic_gc import cyclic_gc_paused
 from .evaluation import compute_paired, make_options
 from .io import check_duplicate_keys, load_no_answer_probabilities, load_predictions, load_references
 from .pairing import pair_by_id
-from .parallel import check_num_proc
+from .parallel import check_num_proc, score_aligned_in_processes
 from .parallel_files import FileScores, score_in_pieces
-from .scored import score_aligned, summarize
+from .scored import summarize
 
 __all__ = ["score_files", "pair_by_id", "raw_scores", "compare_files", "summary_counts"]
 
@@ -43,6 +43,7 @@ def score_files(
     *,
     preset: str = "squad",
     language: str | None = None,
+    normalizer: str | None = None,
     no_answer_file: str | Path | None = None,
     no_answer_threshold: float | None = None,
     split: str | None = None,
@@ -52,6 +53,12 @@ def score_files(
     progress: bool = False,
     num_proc: int = 1,
     duplicate_keys: str = "error",
+    confidence_level: float | None = None,
+    n_resamples: int | None = None,
+    seed: int | None = None,
+    map_abstentions: bool = False,
+    abstentions: list[str] | None = None,
+    question_types: bool = False,
 ) -> dict:
     """Score a predictions file against a data file the way the official scripts do.
 
@@ -65,24 +72,35 @@ def score_files(
 
     ``num_proc`` reads and scores the files on that many processes, with the same numbers.
     That needs the official layouts (a SQuAD-format JSON data file and a ``{id: text}`` JSON
-    predictions file); other files are read in one process.
+    predictions file); other files, and any file with ``question_types=True``, are read in one
+    process and scored on ``num_proc``.
 
     A JSON object that repeats a key (such as a prediction id), or a JSON Lines predictions or
     no-answer file that repeats an id, is an error (``duplicate_keys="error"``). With
     ``duplicate_keys="last"`` the last value is used, as the official scripts' ``json.load``
     does, and ``counts["overridden"]`` says how many values each file had replaced
     (``{file name: number}``, only files that had repeats).
+
+    ``normalizer``, ``confidence_level``, ``n_resamples``, ``seed``, ``map_abstentions`` and
+    ``abstentions`` are the options of :func:`qascore.compute`. ``question_types=True`` passes
+    the data file's question texts as ``inputs=`` (scores per question type, grounding rate);
+    every question then needs its text.
     """
     num_proc = check_num_proc(num_proc)
     check_duplicate_keys(duplicate_keys)
+    _check_split(data, split)
     overridden: dict = {}
     reading = {"duplicate_keys": duplicate_keys, "overridden": overridden}
-    options = _options(preset=preset, language=language, no_answer_threshold=no_answer_threshold)
+    given = {"language": language, "normalizer": normalizer, "no_answer_threshold": no_answer_threshold,
+             "confidence_level": confidence_level, "n_resamples": n_resamples, "seed": seed,
+             "map_abstentions": map_abstentions or None, "abstentions": abstentions}
+    options = {"preset": preset, "missing": "zero", "extra": "ignore",
+               **{name: value for name, value in given.items() if value is not None}}
     checked = make_options(return_per_example=per_example, **options)
     no_answer = None if no_answer_file is None else load_no_answer_probabilities(no_answer_file, **reading)
     if no_answer is not None and preset != "squad_v2":
         raise ValueError(f"{no_answer_file}: no-answer scores apply to preset squad_v2 only, not {preset}")
-    in_pieces = num_proc > 1 and _official_layouts(data, predictions)
+    in_pieces = num_proc > 1 and not question_types and _official_layouts(data, predictions)
     with _Stages(enabled=progress and _is_large(data)) as stages:
         scores = None
         if in_pieces:
@@ -93,7 +111,7 @@ def score_files(
         if scores is None:
             scores = _score_in_one_process(data, predictions, options=checked, split=split, no_answer=no_answer,
                                            no_answer_file=no_answer_file, keep_examples=keep_examples, stages=stages,
-                                           reading=reading)
+                                           reading=reading, question_types=question_types, num_proc=num_proc)
     if duplicate_keys == "last":
         scores.counts["overridden"] = overridden
     _check_coverage(scores.counts, data=data, predictions=predictions, strict=strict)
@@ -115,9 +133,18 @@ def _official_layouts(data: str | Path, predictions: str | Path) -> bool:
     return all(path.is_file() and path.suffix.lower() == ".json" for path in (data, predictions))
 
 
+def _check_split(data: str | Path, split: str | None) -> None:
+    if split is not None and not Path(data).is_dir():
+        raise ValueError(f"{data}: is a file, --split {split!r} applies to a dataset directory saved with save_to_disk")
+
+
 def _score_in_one_process(data, predictions, *, options, split, no_answer, no_answer_file, keep_examples,
-                          stages, reading: dict) -> FileScores:
-    """Read, pair and score both files in this process; ``reading`` holds the loaders' duplicate-key arguments."""
+                          stages, reading: dict, question_types: bool, num_proc: int) -> FileScores:
+    """Read and pair both files in this process, score them on ``num_proc`` processes.
+
+    ``reading`` holds the loaders' duplicate-key arguments; ``question_types`` pairs each
+    question's text as its input.
+    """
     stages.plan(3)
     with cyclic_gc_paused():  # on until the records are freed: switched back on, it would scan all of them
         stages.next(f"reading {Path(data).name}")
@@ -125,12 +152,24 @@ def _score_in_one_process(data, predictions, *, options, split, no_answer, no_an
         stages.next(f"reading {Path(predictions).name}")
         predicted = load_predictions(predictions, **reading)
         examples, counts = pair_by_id(references, predicted, no_answer, no_answer_file=no_answer_file)
+        if question_types:
+            examples.inputs = _question_texts(references, data)
         del references, predicted
         stages.next(f"scoring {counts['questions']} questions")
-        scored = score_aligned(examples, options)
+        scored = score_aligned_in_processes(examples, options=options, num_proc=num_proc)
         kept = examples if keep_examples else None
         del examples
     return FileScores(scored=scored, counts=counts, examples=kept)
+
+
+def _question_texts(references: list[dict], data) -> list[str]:
+    """Each record's question text; a ValueError naming the first question that has none."""
+    texts = [record.get("question") for record in references]
+    for record, text in zip(references, texts):
+        if not (text and text.strip()):
+            raise ValueError(f"{data}: question {record['id']!r} has no question text (a non-empty 'question' "
+                             "string); --question-types needs the text of every question")
+    return texts
 
 
 def _check_coverage(counts: dict, *, data, predictions, strict: bool) -> None:
@@ -144,16 +183,6 @@ def _check_coverage(counts: dict, *, data, predictions, strict: bool) -> None:
         )
     if not counts["predicted"]:
         raise ValueError(f"{predictions}: none of its ids is a question of {data}; are these the right files?")
-
-
-def _options(*, preset: str, language: str | None, no_answer_threshold: float | None) -> dict:
-    """qascore options for file scoring: official handling of missing and extra predictions."""
-    options = {"preset": preset, "missing": "zero", "extra": "ignore"}
-    if language is not None:
-        options["language"] = language
-    if no_answer_threshold is not None:
-        options["no_answer_threshold"] = no_answer_threshold
-    return options
 
 
 def _is_large(path: str | Path) -> bool:
@@ -200,7 +229,8 @@ def raw_scores(scored: dict) -> dict:
     examples = scored["examples"]
     if examples is None:
         raise ValueError("raw_scores needs the paired examples: call score_files(..., keep_examples=True)")
-    options = {key: value for key, value in scored["options"].items() if key != "no_answer_threshold"}
+    ignored = ("no_answer_threshold", "confidence_level")  # raw scores, no interval
+    options = {key: value for key, value in scored["options"].items() if key not in ignored}
     per_example = compute_paired(examples, return_per_example=True, **options)["per_example"]
     exact_key = next(key for key in per_example if key not in ("id", "f1"))
     raw = {"exact": per_example[exact_key], "f1": per_example["f1"], "no_answer_scores": None, "has_answer": None}
@@ -219,26 +249,27 @@ def compare_files(
     predictions_b: str | Path,
     *,
     data: str | Path,
-    preset: str = "squad",
-    language: str | None = None,
-    split: str | None = None,
+    no_answer_files: tuple = (None, None),
     n_resamples: int = 1000,
     confidence_level: float = 0.95,
     seed: int = 0,
-    duplicate_keys: str = "error",
+    **scoring,
 ) -> dict:
     """Paired bootstrap of systems A and B on the questions of ``data``.
 
     Returns ``{"comparison": {<em key>: ..., "f1": ...}, "signature", "counts": {"a", "b"}}``;
     each comparison is :func:`qascore.compare.paired_bootstrap` of the per-question scores
-    (difference B - A), both systems scored as :func:`score_files` does (``duplicate_keys`` too).
+    (difference B - A). Both systems are scored as :func:`score_files` does with the options
+    ``scoring`` (``preset``, ``language``, ``normalizer``, ``no_answer_threshold``, ``split``,
+    ``strict``, ``duplicate_keys``, ``map_abstentions``, ``abstentions``), each with its own
+    no-answer file from ``no_answer_files`` (A's, B's; None for none), so each system's
+    figures are those :func:`score_files` reports, to the last digit.
     """
     from .compare import paired_bootstrap
 
     scored = [
-        score_files(data, path, preset=preset, language=language, split=split, per_example=True,
-                    duplicate_keys=duplicate_keys)
-        for path in (predictions_a, predictions_b)
+        score_files(data, path, no_answer_file=no_answer_file, per_example=True, **scoring)
+        for path, no_answer_file in zip((predictions_a, predictions_b), no_answer_files)
     ]
     per_a, per_b = (run["results"]["per_example"] for run in scored)
     comparison = {}

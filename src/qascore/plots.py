@@ -18,6 +18,7 @@ distribution of per-question F1.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 from pathlib import Path
 from typing import IO, Sequence
@@ -139,6 +140,18 @@ def plot_histogram(values: Sequence[float], path: str | os.PathLike, *, title: s
     return Path(path)
 
 
+def _no_answer_kind(no_answer_scores: Sequence[float]) -> str:
+    """"probability" when every finite score is in [0, 1], else "score" (logits, log-odds).
+
+    Infinite scores stand for questions without a prediction and say nothing of the scale.
+
+    >>> _no_answer_kind([0.2, 1.0, float("-inf")]), _no_answer_kind([0.2, -3.5])
+    ('probability', 'score')
+    """
+    finite = [score for score in no_answer_scores if math.isfinite(score)]
+    return "probability" if all(0.0 <= score <= 1.0 for score in finite) else "score"
+
+
 def write_plots(
     directory: str | os.PathLike,
     *,
@@ -154,7 +167,9 @@ def write_plots(
     ``scored_f1`` are the per-question F1 scores (0-1) behind the reported F1 (after any
     no-answer threshold), for the F1 histogram. ``exact`` and ``f1`` are the raw scores before
     the threshold; with ``has_answer`` and ``no_answer_scores`` (SQuAD v2.0 style runs) they give
-    the precision-recall curves and the no-answer score histograms.
+    the precision-recall curves and the no-answer score histograms (their axis says
+"probability" when every score is in [0, 1], "score" otherwise, as for logits). An
+infinite no-answer score (a question without a prediction) is left out of the histograms.
 
     The files are staged in ``files`` (:class:`~qascore.atomic_files.AtomicFiles`; they appear
     when its ``with`` block ends, with the caller's other outputs), or by default renamed into
@@ -177,9 +192,11 @@ def write_plots(
             for name, scores in (("exact", exact), ("f1", f1), ("oracle", oracle)):
                 points = precision_recall_points(scores, no_answer_scores, has_answer)
                 save(f"pr_{name}.png", _precision_recall_single(points, title=PRECISION_RECALL_TITLES[name]))
+        kind = _no_answer_kind(no_answer_scores)
         for flag, name in ((True, "hasAns"), (False, "noAns")):
-            values = [score for score, answerable in zip(no_answer_scores, has_answer) if answerable == flag]
+            values = [score for score, answerable in zip(no_answer_scores, has_answer)
+                      if answerable == flag and math.isfinite(score)]  # -inf: a question without a prediction
             if values:
-                title = f"Histogram of no-answer probability: {name}"
-                save(f"na_prob_hist_{name}.png", _histogram(values, title=title, xlabel="Model probability of no-answer"))
+                title = f"Histogram of no-answer {kind}: {name}"
+                save(f"na_prob_hist_{name}.png", _histogram(values, title=title, xlabel=f"Model {kind} of no-answer"))
     return written
