@@ -144,7 +144,7 @@ def test_saved_dataset_dict_split_choice(tmp_path, capsys):
     status, out, _ = run_main([*arguments, "--split", "train"], capsys)
     assert status == 0 and json.loads(out)["counts"]["questions"] == 5
     status, _, err = run_main([*arguments, "--split", "test"], capsys)
-    assert status == 2 and "has splits ['train', 'validation']; choose one with --split" in err
+    assert status == 2 and "has no split 'test'; its splits are 'train', 'validation' (choose one with --split)" in err
 
 
 def test_malformed_files_are_reported_with_path_and_position(tmp_path, capsys):

@@ -152,6 +152,19 @@ def test_question_types_need_every_question_text(tmp_path, capsys):
                    "string); --question-types needs the text of every question\n")
 
 
+def test_question_types_no_question_has_are_null_in_the_json(tmp_path, capsys):
+    """qascore.compute reports a type without questions as NaN; standard JSON has no NaN, so it is null."""
+    gold, predictions, out_file = tmp_path / "gold.jsonl", tmp_path / "predictions.json", tmp_path / "results.json"
+    gold.write_text('{"id": "q1", "answers": ["Paris"], "question": "Where is the Louvre?"}\n')
+    predictions.write_text('{"q1": "Paris"}')
+    status, out, _ = run_main(["score", gold, predictions, "--question-types", "--json", "--out-file", out_file], capsys)
+    assert status == 0
+    for results in (json.loads(out)["results"], json.loads(out_file.read_text())):
+        assert results["f1_where"] == 100.0 and results["count_where"] == 1
+        assert results["f1_why"] is None and results["exact_match_why"] is None and results["count_why"] == 0
+    assert "NaN" not in out and "NaN" not in out_file.read_text()
+
+
 def test_split_of_a_data_file_is_refused(capsys):
     status, out, err = run_main(["score", XQUAD_EN, XQUAD_EN_PREDICTIONS, "--preset", "mlqa", "--language", "en",
                                  "--split", "test"], capsys)

@@ -156,6 +156,27 @@ def _table(rows: list[tuple[str, str]], *, header: tuple[str, str]) -> str:
     return "\n".join(lines)
 
 
+def _to_json(value) -> str:
+    """Indented standard JSON: a figure that is undefined (NaN: a question type no question has)
+    is written as null, since JSON has no NaN.
+
+    >>> print(_to_json({"f1_why": float("nan"), "count_why": 0}))
+    {
+      "f1_why": null,
+      "count_why": 0
+    }
+    """
+    return json.dumps(_nan_as_none(value), indent=2, allow_nan=False)
+
+
+def _nan_as_none(value):
+    if isinstance(value, dict):
+        return {key: _nan_as_none(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_nan_as_none(item) for item in value]
+    return None if isinstance(value, float) and math.isnan(value) else value
+
+
 def _wants_json(args) -> bool:
     return args.json or not sys.stdout.isatty()
 
@@ -267,7 +288,7 @@ def _run_score(args) -> int:
     _report_overridden(scored["counts"].get("overridden", {}))
     with AtomicFiles() as files:
         if args.out_file:
-            files.write_text(args.out_file, json.dumps(results, indent=2) + "\n")
+            files.write_text(args.out_file, _to_json(results) + "\n")
         if args.per_example:
             _write_per_example(files, args.per_example, scored)
         plots = _write_plots(files, args.plots, scored) if args.plots else []
@@ -275,7 +296,7 @@ def _run_score(args) -> int:
         payload = {"results": results, "signature": scored["signature"], "counts": summary_counts(scored["counts"])}
         if plots:
             payload["plots"] = [str(path) for path in plots]
-        print(json.dumps(payload, indent=2))
+        print(_to_json(payload))
         return 0
     counts = scored["counts"]
     print(f"{args.preset} on {args.data}: {counts['predicted']} of {counts['questions']} questions predicted")
@@ -317,7 +338,7 @@ def _run_compare(args) -> int:
     _report_overridden({name: number for counts in compared["counts"].values()
                         for name, number in counts.get("overridden", {}).items()})
     if _wants_json(args):
-        print(json.dumps(compared, indent=2))
+        print(_to_json(compared))
         return 0
     level = f"{100 * args.confidence_level:g}% CI"
     rows = []

@@ -356,7 +356,7 @@ def _references_from_saved_dataset(path: Path, *, split: str | None) -> list[dic
         if split is None:
             split = names[0] if len(names) == 1 else "validation"
         if split not in loaded:
-            raise ValueError(f"{path}: has splits {names}; choose one with --split")
+            raise ValueError(f"{path}: has no split {split!r}; its splits are {', '.join(map(repr, names))} (choose one with --split)")
         loaded = loaded[split]
     elif split is not None:
         raise ValueError(f"{path}: is a single dataset, --split {split!r} does not apply")
