@@ -305,3 +305,15 @@ def test_every_subcommand_help_has_a_description_and_an_example(command, capsys)
     example = out.split("\nexample")[1]
     assert f"\n  qascore {command[0]}" in example or f"&& qascore {command[0]}" in example
 
+
+
+def test_ids_that_differ_only_in_unicode_normalisation_are_pointed_out(tmp_path, capsys):
+    gold, predictions = tmp_path / "gold.jsonl", tmp_path / "predictions.json"
+    gold.write_text(json.dumps({"id": "Z\u00fcrich", "answers": ["a"]}) + "\n" + json.dumps({"id": "q2", "answers": ["b"]}) + "\n")
+    predictions.write_text(json.dumps({"Zu\u0308rich": "a", "q2": "b"}))
+    status, _, err = run_main(["score", gold, predictions], capsys)
+    assert status == 0
+    assert "ignored 1 predictions whose ids are not in the data 1 of them differ from a reference id only in " \
+           "Unicode normalisation (NFC vs NFD), e.g. 'Zu\\u0308rich' vs 'Z\\xfcrich'" in err
+    status, _, err = run_main(["score", gold, predictions, "--strict"], capsys)
+    assert status == 2 and "only in Unicode normalisation (NFC vs NFD)" in err

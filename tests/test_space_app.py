@@ -416,3 +416,28 @@ def _figure():
     from matplotlib.figure import Figure
 
     return Figure()
+
+
+def test_pasted_json_that_repeats_a_key_is_refused_naming_it():
+    app = load_space_app_module()
+    references = '[{"id": "q1", "answers": {"text": ["a"]}}]'
+    with pytest.raises(app.gr.Error) as error:
+        app.compute('{"q1": "a", "q1": "b"}', references, "squad")
+    assert "Predictions: the top-level object repeats key 'q1' (2 times)" in error.value.message
+    with pytest.raises(app.gr.Error) as error:
+        app.compute('{"q1": "a"}', '[{"id": "q1", "answers": {"text": ["a"]}, "answers": {"text": ["b"]}}]', "squad")
+    assert "References: [0] repeats key 'answers' (2 times)" in error.value.message
+
+
+def test_space_walks_tied_no_answer_scores_in_the_predictions_order(client):
+    """The official best-threshold tie rule holds in the Space's API and paste tab too."""
+    from test_core_best_threshold import official_v2
+
+    gold = [("q1", ["Paris"]), ("q2", []), ("q3", ["Rome"]), ("q4", [])]
+    predicted = [("q4", "x", 0.0), ("q3", "Rome", 0.0), ("q2", "Lyon", 0.0), ("q1", "Paris", 0.0)]
+    predictions = json.dumps([{"id": q, "prediction_text": t, "no_answer_probability": s} for q, t, s in predicted])
+    references = json.dumps([{"id": q, "answers": {"text": a}} for q, a in gold])
+    expected = official_v2(gold, {q: t for q, t, _ in predicted}, {q: s for q, _, s in predicted})
+    results = client.predict(predictions, references, "squad_v2", api_name="/compute")
+    for key, value in expected.items():
+        assert results[key] == pytest.approx(value, abs=1e-9), key

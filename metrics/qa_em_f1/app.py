@@ -29,7 +29,7 @@ import gradio as gr
 import qascore
 from qascore.file_scoring import raw_scores, score_files, summary_counts
 from qascore.formats import align, to_columns
-from qascore.io import predictions_from_mapping, references_from_document
+from qascore.io import parse_json, predictions_from_mapping, references_from_document, reject_repeated_keys
 from qascore.normalize import MLQA_LANGUAGES
 from qascore.plots import precision_recall_figure
 from qascore.scored import score_aligned, summarize
@@ -76,9 +76,16 @@ def _parse(text, name, *, allow_lines=True):
                 parse_constant=lambda literal: _not_finite(name, literal),
                 parse_float=lambda literal: _finite(name, literal, float),
                 parse_int=lambda literal: _finite(name, literal, int),
+                object_pairs_hook=reject_repeated_keys,
             )
         except json.JSONDecodeError as error:
             raise gr.Error(f"{name} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}.") from None
+        except ValueError:  # an object repeats a key: the file reader names the object and the key
+            try:
+                parse_json(text, name)
+            except ValueError as located:
+                raise gr.Error(str(located)) from None
+            raise
         except RecursionError:
             raise gr.Error(f"{name} is nested too deeply (lists or objects inside each other) to read.") from None
     if not allow_lines:

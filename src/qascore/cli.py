@@ -51,6 +51,7 @@ import qascore
 from .atomic_files import AtomicFiles
 from .bootstrap import MAX_RESAMPLES
 from .file_scoring import compare_files, raw_scores, score_files, summary_counts
+from .formats import lookalike_ids
 from .io import decode_text, read_file_bytes
 from .normalize import MLQA_LANGUAGES, NORMALIZERS
 
@@ -190,7 +191,8 @@ def _report_coverage(counts: dict, predictions_path) -> None:
         )
     if counts["extra"]:
         print(
-            f"qascore: ignored {counts['extra']} predictions whose ids are not in the data",
+            f"qascore: ignored {counts['extra']} predictions whose ids are not in the data"
+            f"{lookalike_ids(counts.get('extra_ids', []), counts.get('missing_ids', []))}",  # compare keeps no ids
             file=sys.stderr,
         )
 

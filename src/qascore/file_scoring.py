@@ -26,6 +26,7 @@ import qascore
 
 from .cyclic_gc import cyclic_gc_paused
 from .evaluation import compute_paired, make_options
+from .formats import lookalike_ids
 from .io import check_duplicate_keys, load_no_answer_probabilities, load_predictions, load_references
 from .pairing import pair_by_id
 from .parallel import check_num_proc, score_aligned_in_processes
@@ -178,8 +179,8 @@ def _check_coverage(counts: dict, *, data, predictions, strict: bool) -> None:
         raise ValueError(
             f"{predictions}: {counts['missing']} questions of {data} have no prediction "
             f"(first: {counts['missing_ids'][:3]}) and {counts['extra']} predictions have ids not in the "
-            f"data (first: {counts['extra_ids'][:3]}); drop --strict to score missing questions 0 and "
-            "ignore the extras as the official scripts do"
+            f"data (first: {counts['extra_ids'][:3]});{lookalike_ids(counts['extra_ids'], counts['missing_ids'])} "
+            "drop --strict to score missing questions 0 and ignore the extras as the official scripts do"
         )
     if not counts["predicted"]:
         raise ValueError(f"{predictions}: none of its ids is a question of {data}; are these the right files?")
