@@ -18,24 +18,11 @@ import pytest
 
 import qascore
 from qascore.cli import main
-from helpers_space import REPO_ROOT, SHARED_DATA, case_arguments, case_name, expected_cases
+from helpers_cli import BERT, DEV_V11, LOGISTIC, XQUAD_EN, XQUAD_EN_PREDICTIONS, run_main
+from helpers_space import REPO_ROOT, case_arguments, case_name, expected_cases
 
 CASES = expected_cases()
 SUBPROCESS_CASES = {0, 14, 18}  # squad (bert), squad_v2 with null odds at 1.0, mlqa en
-LOGISTIC = SHARED_DATA / "predictions/squad-v1.1/logistic-regression-baseline_stanford.json"
-BERT = SHARED_DATA / "predictions/squad-v1.1/bert-ensemble_google.json"
-DEV_V11 = SHARED_DATA / "squad/dev-v1.1.json"
-DEV_V20 = SHARED_DATA / "squad/dev-v2.0.json"
-XLNET = SHARED_DATA / "predictions/squad-v2.0/xlnet_newxlnet.json"
-XLNET_ODDS = SHARED_DATA / "predictions/squad-v2.0/xlnet_newxlnet.null_odds.json"
-XQUAD_EN = SHARED_DATA / "xquad/xquad.en.json"
-XQUAD_EN_PREDICTIONS = SHARED_DATA / "predictions/xquad/xquad.en.goldplus.json"
-
-
-def run_main(arguments, capsys) -> tuple[int, str, str]:
-    status = main(arguments)
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
 
 
 def run_command(arguments) -> subprocess.CompletedProcess:

@@ -13,26 +13,13 @@ import pytest
 
 import qascore
 from qascore.cli import main
+from helpers_cli import (BERT, BERT_V2, DEV_V11, DEV_V20, LOGISTIC, XLNET, XLNET_ODDS, XQUAD_EN,
+                         XQUAD_EN_PREDICTIONS, run_main)
 from qascore.io import load_no_answer_probabilities, load_predictions, load_references
 from helpers_space import SHARED_DATA, expected_cases
 
 CASES = expected_cases()
-DEV_V11 = SHARED_DATA / "squad/dev-v1.1.json"
-DEV_V20 = SHARED_DATA / "squad/dev-v2.0.json"
-BERT = SHARED_DATA / "predictions/squad-v1.1/bert-ensemble_google.json"
-LOGISTIC = SHARED_DATA / "predictions/squad-v1.1/logistic-regression-baseline_stanford.json"
-BERT_V2 = SHARED_DATA / "predictions/squad-v2.0/bert-single_google.json"
-XLNET = SHARED_DATA / "predictions/squad-v2.0/xlnet_newxlnet.json"
-XLNET_ODDS = SHARED_DATA / "predictions/squad-v2.0/xlnet_newxlnet.null_odds.json"
-XQUAD_EN = SHARED_DATA / "xquad/xquad.en.json"
-XQUAD_EN_PREDICTIONS = SHARED_DATA / "predictions/xquad/xquad.en.goldplus.json"
 FILE_RULES = {"missing": "zero", "extra": "ignore"}
-
-
-def run_main(arguments, capsys) -> tuple[int, str, str]:
-    status = main([str(argument) for argument in arguments])
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
 
 
 def score_json(arguments, capsys) -> dict:
@@ -304,7 +291,6 @@ def test_every_subcommand_help_has_a_description_and_an_example(command, capsys)
     assert len(description.split()) >= 10 and not description.lstrip().startswith(("positional", "options"))
     example = out.split("\nexample")[1]
     assert f"\n  qascore {command[0]}" in example or f"&& qascore {command[0]}" in example
-
 
 
 def test_ids_that_differ_only_in_unicode_normalisation_are_pointed_out(tmp_path, capsys):

@@ -123,13 +123,6 @@ def test_docstring_examples_run(monkeypatch):
     assert runner.failures == 0
 
 
-def _score_shard(metric_dir, cache_dir, process_id, predictions, references, inputs, queue):
-    metric = evaluate.load(metric_dir, "squad_v2", num_process=2, process_id=process_id,
-                           experiment_id="shards", cache_dir=cache_dir)
-    metric.add_batch(predictions=predictions, references=references, inputs=inputs)
-    queue.put((process_id, metric.compute(return_per_example=True)))
-
-
 def test_num_process_gathers_every_column(metric_dir, tmp_path):
     """evaluate's own multi-process mode: rows, ids, inputs and no-answer scores are gathered."""
     predictions = [{"id": f"q{i}", "prediction_text": text, "no_answer_probability": i / 10}
@@ -139,22 +132,11 @@ def test_num_process_gathers_every_column(metric_dir, tmp_path):
     inputs = QUESTIONS + ["Which team lost?", "Where is the stadium?"]
     expected = qascore.compute(predictions, references, inputs=inputs, preset="squad_v2", return_per_example=True)
 
-    context = multiprocessing.get_context("spawn")
-    queue = context.Queue()
     # Each process holds predictions for some questions and references for others:
     # records are paired by id only after evaluate gathers all rows on process 0.
-    shards = [(0, slice(0, 3), slice(2, 5)), (1, slice(3, 5), slice(0, 2))]
-    workers = [
-        context.Process(target=_score_shard, args=(metric_dir, str(tmp_path), pid, predictions[mine],
-                                                   references[theirs], inputs[mine], queue))
-        for pid, mine, theirs in shards
-    ]
-    for worker in workers:
-        worker.start()
-    results = dict(queue.get(timeout=120) for _ in workers)
-    for worker in workers:
-        worker.join(timeout=60)
-        assert worker.exitcode == 0
+    shards = [dict(predictions=predictions[mine], references=references[theirs], inputs=inputs[mine])
+              for mine, theirs in ((slice(0, 3), slice(2, 5)), (slice(3, 5), slice(0, 2)))]
+    results = _gather(metric_dir, str(tmp_path), shards, experiment_id="shards", return_per_example=True)
     assert results[1] is None
     per_example = results[0].pop("per_example")
     expected_per_example = expected.pop("per_example")
@@ -165,14 +147,15 @@ def test_num_process_gathers_every_column(metric_dir, tmp_path):
     assert per_example["f1"] == [expected_per_example["f1"][i] for i in order]
 
 
-def _gather(metric_dir, cache_dir, shards, experiment_id):
-    """Run each (predictions, references) shard in its own process in evaluate's num_process mode."""
+def _gather(metric_dir, cache_dir, shards, experiment_id, **options):
+    """Give each shard (add_batch's keywords) to its own process in evaluate's num_process mode;
+    the processes' compute(**options) results by process id."""
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
     workers = [
-        context.Process(target=_score_shard_batches, args=(metric_dir, cache_dir, pid, len(shards), predictions,
-                                                           references, experiment_id, queue))
-        for pid, (predictions, references) in enumerate(shards)
+        context.Process(target=_score_shard, args=(metric_dir, cache_dir, pid, len(shards), experiment_id, batch,
+                                                   options, queue))
+        for pid, batch in enumerate(shards)
     ]
     for worker in workers:
         worker.start()
@@ -183,12 +166,11 @@ def _gather(metric_dir, cache_dir, shards, experiment_id):
     return results
 
 
-def _score_shard_batches(metric_dir, cache_dir, process_id, num_process, predictions, references, experiment_id,
-                         queue):
+def _score_shard(metric_dir, cache_dir, process_id, num_process, experiment_id, batch, options, queue):
     metric = evaluate.load(metric_dir, "squad_v2", num_process=num_process, process_id=process_id,
                            experiment_id=experiment_id, cache_dir=cache_dir)
-    metric.add_batch(predictions=predictions, references=references)
-    queue.put((process_id, metric.compute()))
+    metric.add_batch(**batch)
+    queue.put((process_id, metric.compute(**options)))
 
 
 # Every no-answer score tied, as run_qa.py passes them: the official best-threshold walk follows
@@ -208,7 +190,8 @@ TIED_REFERENCES = [{"id": f"q{i}", "answers": {"text": answers, "answer_start": 
 def test_num_process_gathers_rows_in_process_order_and_takes_empty_shards(metric_dir, tmp_path, shards):
     from test_core_best_threshold import official_v2
 
-    results = _gather(metric_dir, str(tmp_path), shards, experiment_id="tied")
+    batches = [dict(predictions=predictions, references=references) for predictions, references in shards]
+    results = _gather(metric_dir, str(tmp_path), batches, experiment_id="tied")
     assert results[1] is None
     gathered = [record for predictions, _ in shards for record in predictions]
     gold = [(record["id"], record["answers"]["text"]) for record in TIED_REFERENCES]

@@ -93,16 +93,20 @@ def test_upload_official_squad_v2_files_shows_official_figures_and_pr_curves(pag
     assert page.evaluate("document.querySelector('#curve img').naturalWidth") >= 1000  # three curves side by side
 
 
-def test_typing_answers_and_clicking_score_shows_qascore_numbers(page):
+def paste_and_score(page):
+    """Type PREDICTIONS and GOLD into the paste tab, one answer per line as a user pastes them, under squad."""
     page.wait_for("document.querySelector('#score') !== null")
     choose_preset(page, "squad")  # the page is shared: undo what other tests chose
     page.evaluate("[...document.querySelectorAll('[role=tab]')].find(e => e.innerText.trim() === 'Paste').id = 'paste-tab'")
     page.click("#paste-tab")
     page.wait_for("document.querySelector('#predictions textarea') !== null")
-    # One answer per line, as a user would paste them.
     page.replace_text("#predictions textarea", "\n".join(PREDICTIONS) + "\n")
     page.replace_text("#references textarea", "\n".join(GOLD) + "\n")
     page.click("#score")
+
+
+def test_typing_answers_and_clicking_score_shows_qascore_numbers(page):
+    paste_and_score(page)
     rows = table_rows(page.wait_for(f"(() => {{ const t = {SCORES_TEXT}; return t.includes('exact_match') ? t : null; }})()"))
     expected = qascore.compute(PREDICTIONS, [[gold] for gold in GOLD])
     assert rows == {name: f"{round(value, 4):g}" for name, value in expected.items()}
@@ -124,14 +128,7 @@ PER_EXAMPLE_CELLS = """(() => {
 
 def test_scoring_shows_each_question_sortable_with_downloads(page, tmp_path):
     """After "Score": the per-question table (normalised forms, EM, F1), sortable, and both downloads."""
-    page.wait_for("document.querySelector('#score') !== null")
-    choose_preset(page, "squad")
-    page.evaluate("[...document.querySelectorAll('[role=tab]')].find(e => e.innerText.trim() === 'Paste').id = 'paste-tab'")
-    page.click("#paste-tab")
-    page.wait_for("document.querySelector('#predictions textarea') !== null")
-    page.replace_text("#predictions textarea", "\n".join(PREDICTIONS) + "\n")
-    page.replace_text("#references textarea", "\n".join(GOLD) + "\n")
-    page.click("#score")
+    paste_and_score(page)
     page.wait_for(f"document.querySelectorAll('#per-example [role=gridcell]').length === {6 * len(PREDICTIONS)}")
     assert page.evaluate("document.querySelector('#per-example').offsetParent !== null")
 

@@ -14,7 +14,6 @@ calls these, so every interface reports the same numbers.
 from __future__ import annotations
 
 import inspect
-import math
 import numbers
 from dataclasses import dataclass
 from typing import Dict, Optional, Sequence, Union
