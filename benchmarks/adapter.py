@@ -134,7 +134,7 @@ def _prepare_handwritten(inputs):
 
 
 def _prepare_adapter(inputs, metric=None):
-    from qascore.trainer import QAComputeMetrics
+    from qascore.trainer.generative import QAComputeMetrics
 
     tokenizer, eval_pred, references = inputs
     return QAComputeMetrics(tokenizer, metric=metric, references=references), eval_pred

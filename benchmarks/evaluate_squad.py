@@ -22,7 +22,6 @@ Written for this benchmark (not copied); label it "evaluate squad (offline rebui
 
 import datasets
 import evaluate
-
 from official_v11 import compute_score
 
 

@@ -22,7 +22,7 @@ File peers (``inputs="files"``) get the official script's two files (``data.cach
 and time everything from opening them to the scores:
 
 - ``official-files``: the official script end to end (``json.load`` both files, then score).
-- ``qascore-files``: ``qascore.file_scoring.score_files``, what ``qascore score`` runs.
+- ``qascore-files``: ``qascore.files.score.score_files``, what ``qascore score`` runs.
 - ``qascore-files-parallel``: the same with ``num_proc=<usable cores>`` (``qascore score --num-proc``).
 """
 
@@ -142,7 +142,7 @@ def _score_official_files(state):
 
 
 def _prepare_qascore_files(files):
-    from qascore.file_scoring import score_files
+    from qascore.files.score import score_files
 
     return score_files, files
 

@@ -38,7 +38,7 @@ import torch
 import transformers
 from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
 
-from qascore.trainer import QAComputeMetrics
+from qascore.trainer.generative import QAComputeMetrics
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "squad" / "dev-v1.1.json"
 DEFAULT_OUTPUT_DIR = Path(tempfile.gettempdir()) / "qascore-seq2seq_squad"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from qascore.cli import main
+
 from helpers_space import SHARED_DATA
 
 DEV_V11 = SHARED_DATA / "squad/dev-v1.1.json"

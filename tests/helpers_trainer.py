@@ -205,7 +205,7 @@ def extractive_dataset(records, tokenizer=None):
     """Features of ``records`` (several per context) as a datasets.Dataset, via qascore's prepare_features."""
     import datasets
 
-    from qascore.extractive_features import prepare_features
+    from qascore.trainer.features import prepare_features
 
     features = prepare_features(
         tokenizer or qa_tokenizer(), records, max_length=EXTRACTIVE_MAX_LENGTH, stride=EXTRACTIVE_STRIDE

@@ -18,6 +18,7 @@ import yaml
 
 import qascore
 from qascore.cli import build_parser
+
 from helpers_space import METRIC_FOLDER, expected_cases, load_space_app_module, running_space_app
 
 CARD = (METRIC_FOLDER / "README.md").read_text(encoding="utf-8")

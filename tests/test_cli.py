@@ -18,6 +18,7 @@ import pytest
 
 import qascore
 from qascore.cli import main
+
 from helpers_cli import BERT, DEV_V11, LOGISTIC, XQUAD_EN, XQUAD_EN_PREDICTIONS, run_main
 from helpers_space import REPO_ROOT, case_arguments, case_name, expected_cases
 
@@ -69,7 +70,7 @@ def test_missing_and_extra_predictions_are_counted_and_strict_fails(capsys):
 
 
 def test_large_files_show_progress_on_stderr(capsys):
-    from qascore.file_scoring import score_files
+    from qascore.files.score import score_files
 
     score_files(DEV_V11, BERT, progress=True)
     err = capsys.readouterr().err
@@ -97,7 +98,7 @@ def test_terminal_output_is_a_table_with_the_signature(capsys, monkeypatch):
 def test_jsonl_and_saved_dataset_inputs_give_the_same_numbers(tmp_path, capsys):
     from datasets import Dataset
 
-    from qascore.io import load_references
+    from qascore.files.readers import load_references
 
     references = load_references(XQUAD_EN)
     predictions = json.loads(XQUAD_EN_PREDICTIONS.read_text())
@@ -119,7 +120,7 @@ def test_jsonl_and_saved_dataset_inputs_give_the_same_numbers(tmp_path, capsys):
 def test_saved_dataset_dict_split_choice(tmp_path, capsys):
     from datasets import Dataset, DatasetDict
 
-    from qascore.io import load_references
+    from qascore.files.readers import load_references
 
     references = load_references(XQUAD_EN)
     saved = tmp_path / "dict"

@@ -1,6 +1,6 @@
 """``qascore score`` and ``qascore compare`` give what :func:`qascore.compute` gives for the same options.
 
-Each flag is checked against ``qascore.compute`` on the records :mod:`qascore.io` loads from
+Each flag is checked against ``qascore.compute`` on the records :mod:`qascore.files.readers` loads from
 the same files, or against the official figures in ../shared/data/expected.json.
 """
 
@@ -13,9 +13,20 @@ import pytest
 
 import qascore
 from qascore.cli import main
-from helpers_cli import (BERT, BERT_V2, DEV_V11, DEV_V20, LOGISTIC, XLNET, XLNET_ODDS, XQUAD_EN,
-                         XQUAD_EN_PREDICTIONS, run_main)
-from qascore.io import load_no_answer_probabilities, load_predictions, load_references
+from qascore.files.readers import load_no_answer_probabilities, load_predictions, load_references
+
+from helpers_cli import (
+    BERT,
+    BERT_V2,
+    DEV_V11,
+    DEV_V20,
+    LOGISTIC,
+    XLNET,
+    XLNET_ODDS,
+    XQUAD_EN,
+    XQUAD_EN_PREDICTIONS,
+    run_main,
+)
 from helpers_space import SHARED_DATA, expected_cases
 
 CASES = expected_cases()
@@ -176,7 +187,7 @@ def test_per_example_rows_carry_the_gold_answers(tmp_path, capsys):
 
 def histogram_labels(monkeypatch) -> list:
     """Record the (title, xlabel) of every histogram drawn."""
-    from qascore import plots
+    from qascore.files import plots
 
     drawn, histogram = [], plots._histogram
     monkeypatch.setattr(plots, "_histogram", lambda values, *, title, xlabel: (

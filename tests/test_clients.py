@@ -17,6 +17,7 @@ from datasets import Dataset
 from scipy.stats import bootstrap
 
 import qascore
+
 from conftest import load_json
 from test_core_best_threshold import _f1, _normalize, official_v2
 

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import qascore
-from qascore.file_scoring import score_files
+from qascore.files.score import score_files
 
 # ---------------------------------------------------------------- the official rules, transcribed
 

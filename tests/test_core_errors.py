@@ -166,7 +166,7 @@ def test_a_refused_batch_leaves_no_trace_in_the_scorer():
 
 
 def test_paired_bootstrap_bounds_its_resamples():
-    from qascore.compare import paired_bootstrap
+    from qascore.scoring.paired_bootstrap import paired_bootstrap
 
     with pytest.raises(ValueError, match="n_resamples must be an integer from 1 to 1000000"):
         paired_bootstrap([1.0], [0.0], n_resamples=10**12)

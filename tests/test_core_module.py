@@ -7,6 +7,7 @@ import evaluate
 import pytest
 
 import qascore
+
 from conftest import REPO_ROOT, nan_as_text
 
 QUESTIONS = ["Who won Super Bowl 50?", "When was it played?", "Where was it played?"]

@@ -11,8 +11,9 @@ import evaluate
 import pytest
 
 import qascore
-from conftest import case_options, official_cases, prediction_records, reference_records
 from qascore.normalize import UnicodeNormalizer
+
+from conftest import case_options, official_cases, prediction_records, reference_records
 
 CASES, _ = official_cases()
 

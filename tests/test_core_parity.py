@@ -9,6 +9,7 @@ import evaluate
 import pytest
 
 import qascore
+
 from conftest import assert_matches, case_options, load_json, official_cases, prediction_records, reference_records
 
 CASES, CASE_IDS = official_cases()

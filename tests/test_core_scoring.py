@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qascore.normalize import get_normalizer
-from qascore.scored import RunningTotals
-from qascore.scoring import score_examples
+from qascore.scoring.exact_f1 import score_examples
+from qascore.scoring.results import RunningTotals
 
 NORMALIZERS = [get_normalizer("squad"), get_normalizer("korquad"), get_normalizer("mlqa", language="zh"),
                get_normalizer("mlqa", language="de"), get_normalizer("unicode")]

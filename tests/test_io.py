@@ -1,4 +1,4 @@
-"""Reading gold data, predictions and no-answer scores from files (qascore.io).
+"""Reading gold data, predictions and no-answer scores from files (qascore.files.readers).
 
 The real SQuAD, KorQuAD and XQuAD files of ../shared/data are read and compared with a
 plain walk over the official layout; bad files must fail with the file and the place in it.
@@ -17,11 +17,17 @@ from pathlib import Path
 import pytest
 
 import qascore
-from conftest import official_cases
 from qascore.cli import main
-from qascore.file_scoring import pair_by_id, score_files
-from qascore.io import (load_no_answer_probabilities, load_predictions, load_references, read_json,
-                        references_from_document)
+from qascore.files.readers import (
+    load_no_answer_probabilities,
+    load_predictions,
+    load_references,
+    read_json,
+    references_from_document,
+)
+from qascore.files.score import pair_by_id, score_files
+
+from conftest import official_cases
 from helpers_space import SHARED_DATA
 
 GOLD_FILES = ["squad/dev-v1.1.json", "squad/dev-v2.0.json", "korquad/KorQuAD_v1.0_dev.json", "xquad/xquad.zh.json"]

@@ -1,4 +1,4 @@
-"""Cutting JSON files into pieces that parse on their own (qascore.json_pieces).
+"""Cutting JSON files into pieces that parse on their own (qascore.files.pieces).
 
 The pieces of a file must give exactly the records of the whole file, or be refused (None)
 so that the caller reads the file in one process. Nothing here is compared with typed-in
@@ -12,8 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qascore.io import references_from_document, reject_repeated_keys
-from qascore.json_pieces import (
+from qascore.files.pieces import (
     inside_string,
     mapping_cut_at_key,
     mapping_cuts,
@@ -24,6 +23,7 @@ from qascore.json_pieces import (
     squad_cuts,
     squad_piece,
 )
+from qascore.files.readers import references_from_document, reject_repeated_keys
 
 # Text that looks like JSON structure, escapes and the cut patterns themselves.
 NASTY = st.lists(st.sampled_from(list('ab }{][,:"\\/\n\t\u00e9\u4e2d\U0001f600') + ['}, {"id": ', '\\"', '\\\\']),

@@ -10,8 +10,9 @@ import json
 import pytest
 
 import qascore
-from conftest import SHARED_DATA, case_options, official_cases, prediction_records, reference_records
 from qascore.cli import main
+
+from conftest import SHARED_DATA, case_options, official_cases, prediction_records, reference_records
 
 CASES, _ = official_cases()
 LOGISTIC_REGRESSION = CASES[3]  # 28 ids dev lacks, 13 dev ids missing: exercises missing= and extra=
@@ -94,7 +95,7 @@ def test_command_line_num_proc_gives_the_official_figures(capsys):
 
 @pytest.mark.parametrize("case", [LOGISTIC_REGRESSION, XLNET_NULL_ODDS], ids=["missing-and-extra", "squad_v2-null-odds"])
 def test_file_scoring_on_two_processes_matches_one_exactly(case):
-    from qascore.file_scoring import score_files
+    from qascore.files.score import score_files
 
     arguments = dict(preset=case["preset"], per_example=True,
                      no_answer_file=SHARED_DATA / case["no_answer_probability"] if "no_answer_probability" in case else None)
@@ -106,8 +107,8 @@ def test_file_scoring_on_two_processes_matches_one_exactly(case):
 
 
 def test_paired_examples_without_a_prediction_need_missing_zero():
-    from qascore.evaluation import compute_paired
-    from qascore.formats import Examples
+    from qascore.api import compute_paired
+    from qascore.records import Examples
 
     examples = Examples(predictions=["Paris", None], references=[["Paris"], ["Rome"]], ids=["q1", "q2"])
     with pytest.raises(ValueError, match=r"1 questions have no prediction \(None\).*missing='zero'"):

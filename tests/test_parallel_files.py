@@ -11,12 +11,13 @@ import re
 
 import pytest
 
-from conftest import SHARED_DATA, official_cases
+from qascore.api import make_options
 from qascore.cli import main
-from qascore.evaluation import make_options
-from qascore.file_scoring import score_files
-from qascore.parallel_files import score_in_pieces
-from qascore.scored import score_aligned
+from qascore.files.parallel import score_in_pieces
+from qascore.files.score import score_files
+from qascore.scoring.results import score_aligned
+
+from conftest import SHARED_DATA, official_cases
 
 CASES, CASE_IDS = official_cases()
 PIECES_CASES = [(case, case_id) for case, case_id in zip(CASES, CASE_IDS)

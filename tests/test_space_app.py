@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 import qascore
+
 from helpers_space import METRIC_FOLDER, SHARED_DATA, expected_cases, load_space_app_module, running_space_app
 
 gradio_client = pytest.importorskip("gradio_client")
@@ -100,7 +101,7 @@ def test_bad_requests_get_clear_errors(client, tmp_path):
 
 
 def test_precision_recall_figure_has_the_three_official_curves():
-    from qascore.plots import precision_recall_figure
+    from qascore.files.plots import precision_recall_figure
 
     figure = precision_recall_figure(exact=[1.0, 0.0, 1.0], f1=[1.0, 0.5, 1.0], no_answer_scores=[0.1, 0.5, 0.9], has_answer=[True, True, False])
     assert [axes.get_title().split(" (AP")[0] for axes in figure.axes] == [

@@ -12,6 +12,7 @@ import json
 import pytest
 
 import qascore
+
 from helpers_space import SHARED_DATA, ChromiumPage, chromium_binary, expected_cases, running_space_app
 
 BINARY = chromium_binary()

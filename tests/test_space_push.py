@@ -15,7 +15,8 @@ import pytest
 
 import qascore
 from qascore.cli import main
-from qascore.space import stage_space_folder
+from qascore.publish import stage_space_folder
+
 from helpers_space import METRIC_FOLDER, REPO_ROOT, LoopbackHub
 
 pytest.importorskip("huggingface_hub")

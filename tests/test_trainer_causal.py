@@ -19,7 +19,7 @@ torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 
 import qascore  # noqa: E402
-from qascore.trainer import QAComputeMetrics  # noqa: E402
+from qascore.trainer.generative import QAComputeMetrics  # noqa: E402
 
 EVAL_RECORDS = helpers.squad_records()[:12]
 GOLD = [record["answers"]["text"] for record in EVAL_RECORDS]

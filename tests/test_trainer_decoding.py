@@ -18,9 +18,9 @@ torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 
 import qascore  # noqa: E402
-from qascore.decoding import token_rows  # noqa: E402
-from qascore.eval_references import gold_answers  # noqa: E402
-from qascore.trainer import QAComputeMetrics  # noqa: E402
+from qascore.trainer.generative import QAComputeMetrics  # noqa: E402
+from qascore.trainer.outputs import token_rows  # noqa: E402
+from qascore.trainer.references import gold_answers  # noqa: E402
 
 WORDS = {1: "denver", 2: "broncos", 3: "carolina", 4: "panthers", 5: "[eos]", 6: "who", 7: "won"}
 PAD, EOS = 0, 5

@@ -22,9 +22,11 @@ import helpers_trainer as helpers  # noqa: E402
 pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
-import qascore  # noqa: E402
-from conftest import nan_as_text  # noqa: E402
 import trainer_distributed_script as script  # noqa: E402
+
+import qascore  # noqa: E402
+
+from conftest import nan_as_text  # noqa: E402
 
 COUNT = 7
 TORCHRUN = Path(sys.executable).with_name("torchrun")

@@ -17,7 +17,7 @@ pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 
 import qascore  # noqa: E402
-from qascore.trainer import QAComputeMetrics  # noqa: E402
+from qascore.trainer.generative import QAComputeMetrics  # noqa: E402
 
 PAD, EOS = helpers.PAD_ID, helpers.EOS_ID
 

@@ -20,8 +20,8 @@ torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 
 import qascore  # noqa: E402
-from qascore.extractive import SpanPicker  # noqa: E402
-from qascore.trainer import QAComputeMetrics  # noqa: E402
+from qascore.trainer.generative import QAComputeMetrics  # noqa: E402
+from qascore.trainer.spans import SpanPicker  # noqa: E402
 
 V1_RECORDS = helpers.squad_records()[:12]  # seen in training
 V2_RECORDS = helpers.squad_records(12, version="2.0")  # the first v2 questions: answerable and not

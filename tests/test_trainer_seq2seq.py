@@ -20,8 +20,8 @@ torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 
 import qascore  # noqa: E402
-from qascore.analysis import question_type  # noqa: E402
-from qascore.trainer import QAComputeMetrics  # noqa: E402
+from qascore.scoring.question_types import question_type  # noqa: E402
+from qascore.trainer.generative import QAComputeMetrics  # noqa: E402
 
 EVAL_RECORDS = helpers.squad_records()[:12]  # seen in training, evaluated in batches of 5, 5 and 2
 GOLD = [record["answers"]["text"] for record in EVAL_RECORDS]
@@ -163,7 +163,7 @@ def test_per_example_file(tmp_path):
     assert [row["id"] for row in rows] == [record["id"] for record in EVAL_RECORDS]
     assert [row["prediction"] for row in rows] == predictions
     assert [row["references"] for row in rows] == GOLD
-    assert [row["em"] for row in rows] == per_example["exact_match"]
+    assert [row["exact_match"] for row in rows] == per_example["exact_match"]  # the results' own key
     assert [row["f1"] for row in rows] == per_example["f1"]
 
 

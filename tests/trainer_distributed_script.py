@@ -23,8 +23,9 @@ def evaluate(model_dir, *, kind, count, batch_eval_metrics, output_dir):
     """
     import transformers
 
+    from qascore.trainer.generative import QAComputeMetrics
+
     import helpers_trainer as helpers
-    from qascore.trainer import QAComputeMetrics
 
     Path(output_dir).mkdir(parents=True, exist_ok=True)
     per_example_file = str(Path(output_dir) / "per_example.jsonl")
@@ -73,7 +74,7 @@ def main():
     arguments = parser.parse_args()
     import torch.distributed as dist
 
-    from qascore.distributed import rank, world_size
+    from qascore.trainer.distributed import rank, world_size
 
     runs = evaluate(
         arguments.model_dir,

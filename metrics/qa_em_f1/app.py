@@ -27,12 +27,12 @@ import time
 
 import gradio as gr
 import qascore
-from qascore.file_scoring import raw_scores, score_files, summary_counts
-from qascore.formats import align, to_columns
-from qascore.io import parse_json, predictions_from_mapping, references_from_document, reject_repeated_keys
+from qascore.files.plots import precision_recall_figure
+from qascore.files.readers import parse_json, predictions_from_mapping, references_from_document, reject_repeated_keys
+from qascore.files.score import raw_scores, score_files, summary_counts
 from qascore.normalize import MLQA_LANGUAGES
-from qascore.plots import precision_recall_figure
-from qascore.scored import score_aligned, summarize
+from qascore.records import align, to_columns
+from qascore.scoring.results import score_aligned, summarize
 
 MAX_CHARACTERS = 5_000_000  # per pasted or API text field (the SQuAD v2.0 dev answers fit easily)
 MAX_EXAMPLES = 20_000  # questions per request (SQuAD v2.0 dev has 11,873)

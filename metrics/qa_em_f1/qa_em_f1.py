@@ -9,8 +9,8 @@ import datasets
 import evaluate
 import pyarrow as pa
 import qascore
-from qascore.formats import to_columns
 from qascore.presets import get_preset
+from qascore.records import to_columns
 
 
 _CITATION = """\
@@ -103,7 +103,7 @@ Examples:
 # What a user passes to add()/add_batch()/compute(), and what evaluate.combine forwards.
 _USER_INPUTS = ("predictions", "references")
 
-# One row per prediction/reference pair as the user passed it; see qascore.formats.COLUMNS.
+# One row per prediction/reference pair as the user passed it; see qascore.records.COLUMNS.
 # Optional text columns are large_string because evaluate rejects None in "string" columns.
 _FEATURES = datasets.Features(
     {

@@ -7,18 +7,10 @@
 ['korquad', 'mlqa', 'squad', 'squad_v2']
 """
 
-__version__ = "0.1.0"
-
-from qascore.evaluation import (  # noqa: E402
-    OPTION_NAMES,
-    QAScorer,
-    check_option_names,
-    compute,
-    make_options,
-    score_columns,
-    signature,
-)
-from qascore.presets import PRESETS  # noqa: E402
+from qascore._version import __version__
+from qascore.api import QAScorer, compute, score_columns, signature
+from qascore.options import OPTION_NAMES, check_option_names, make_options
+from qascore.presets import PRESETS
 
 __all__ = [
     "__version__",
@@ -37,7 +29,7 @@ __all__ = [
 # The Trainer adapters are imported on first use, so ``import qascore`` stays light.
 _LAZY = {
     "QAComputeMetrics": "qascore.trainer",
-    "ExtractiveQAComputeMetrics": "qascore.trainer_extractive",
+    "ExtractiveQAComputeMetrics": "qascore.trainer",
 }
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .formats import Examples
+from qascore.records import Examples
 
 __all__ = ["pair_by_id"]
 

@@ -1,7 +1,7 @@
 """Scoring on several processes, with exactly the numbers of one process.
 
 :func:`score_in_processes` splits the questions into ``num_proc`` contiguous slices and
-runs stage one (:func:`qascore.scored.score_aligned`: EM, F1 and the other per-question
+runs stage one (:func:`qascore.scoring.results.score_aligned`: EM, F1 and the other per-question
 facts) on each slice in a forked worker. The parent joins the slices' arrays in their
 original order, and the results are computed from them exactly as in one process, so
 every preset and option works and every figure is bit-identical.
@@ -9,14 +9,14 @@ every preset and option works and every figure is bit-identical.
 - Plain lists are paired by position, so each worker also checks and pairs its own slice
   and the parent only hands out the bounds: nearly all the work runs in parallel.
 - SQuAD records are paired by id over the whole input first, in the parent; examples
-  already paired (as :mod:`qascore.file_scoring` pairs files) go to
+  already paired (as :mod:`qascore.files.score` pairs files) go to
   :func:`score_aligned_in_processes` directly.
 
 When a worker finds bad input, the parent scores the whole input in one process, which
 raises the error with its true position. Use it through ``qascore.compute(..., num_proc=N)``
 or ``qascore score --num-proc N``.
 
->>> from qascore.evaluation import make_options
+>>> from qascore.api import make_options
 >>> scored = score_in_processes(["Denver Broncos", "the 1990s"], [["Denver Broncos"], ["1990"]],
 ...                             options=make_options("squad"), num_proc=2)
 >>> list(scored.exact), list(scored.f1)
@@ -29,8 +29,8 @@ import multiprocessing
 import numbers
 from typing import Dict, List, Optional, Sequence
 
-from qascore.formats import Examples, align, to_columns
-from qascore.scored import ScoredExamples, score_aligned
+from qascore.records import Examples, align, to_columns
+from qascore.scoring.results import ScoredExamples, score_aligned
 
 __all__ = ["check_num_proc", "score_in_processes", "score_aligned_in_processes"]
 
@@ -124,9 +124,9 @@ def score_in_processes(
 
 
 def score_aligned_in_processes(examples: Examples, *, options, num_proc: int) -> ScoredExamples:
-    """:func:`qascore.scored.score_aligned` of examples already paired, on ``num_proc`` processes.
+    """:func:`qascore.scoring.results.score_aligned` of examples already paired, on ``num_proc`` processes.
 
-    >>> from qascore.evaluation import make_options
+    >>> from qascore.api import make_options
     >>> examples = Examples(predictions=["Paris", None], references=[["Paris"], ["Rome"]], ids=["q1", "q2"])
     >>> scored = score_aligned_in_processes(examples, options=make_options("squad"), num_proc=2)
     >>> list(scored.f1), scored.ids

@@ -1,6 +1,6 @@
 """Cut the bytes of a large JSON file into pieces that parse on their own.
 
-This lets several processes read one file (see :mod:`qascore.parallel_files`). Two layouts
+This lets several processes read one file (see :mod:`qascore.files.parallel`). Two layouts
 are cut, without parsing the file first:
 
 * a SQuAD-format data file, between two questions of a ``qas`` list. A piece becomes a
@@ -13,10 +13,10 @@ quotes before it, which ``bytes.count`` and ``bytes.find`` give at memory speed;
 string a regular expression walks to the next boundary. Nothing here trusts a cut: a piece
 is checked when it is parsed (:func:`squad_piece` returns None for a piece that does not
 check out), and a caller that gets None reads the file in one process. Pieces are parsed
-as :mod:`qascore.io` parses files, strictly: UTF-8 only, and a piece with an object that
+as :mod:`qascore.files.readers` parses files, strictly: UTF-8 only, and a piece with an object that
 repeats a key is refused (as is one nested too deeply); a key repeated on the two sides of a
 cut is found by :func:`repeated_across_cuts`. So the pieces never read a file that
-:mod:`qascore.io` would refuse, nor resolve a repeat differently.
+:mod:`qascore.files.readers` would refuse, nor resolve a repeat differently.
 
 >>> raw = b'{"data": [{"paragraphs": [{"qas": [{"id": "a", "answers": []}, {"id": "b", "answers": []}]}]}]}'
 >>> cuts = squad_cuts(raw, 2)
@@ -32,7 +32,7 @@ import json
 import re
 from typing import Any, List, Optional
 
-from .io import reject_repeated_keys
+from qascore.files.readers import reject_repeated_keys
 
 __all__ = ["strip_bom", "inside_string", "squad_cuts", "squad_piece", "shared_keys", "repeated_across_cuts",
            "question_at", "mapping_cut_at_key", "mapping_cuts", "mapping_piece"]
@@ -168,7 +168,7 @@ def squad_piece(raw: bytes, start: int, stop: int) -> Optional[dict]:
 
 
 def _parsed(body: bytes) -> Optional[Any]:
-    """``body`` parsed as :mod:`qascore.io` parses a file, or None if that fails: not UTF-8, not
+    """``body`` parsed as :mod:`qascore.files.readers` parses a file, or None if that fails: not UTF-8, not
     JSON, nested too deeply, or an object that repeats a key."""
     try:
         return json.loads(body.decode("utf-8"), object_pairs_hook=reject_repeated_keys)

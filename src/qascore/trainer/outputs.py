@@ -237,3 +237,22 @@ def cut_at(row, token_id):
         return row
     hits = np.flatnonzero(row == token_id)
     return row[: hits[0]] if hits.size else row
+
+
+def unpack_eval_prediction(eval_pred):
+    """Return ``(predictions, label_ids, inputs)`` from an ``EvalPrediction`` or a plain tuple.
+
+    Attributes are read, never unpacked: ``EvalPrediction`` grows to three or four elements once
+    ``include_for_metrics`` is set, which breaks ``preds, labels = eval_pred``.
+
+    >>> unpack_eval_prediction(([[1]], [[2]]))
+    ([[1]], [[2]], None)
+    """
+    if hasattr(eval_pred, "predictions") and hasattr(eval_pred, "label_ids"):
+        return eval_pred.predictions, eval_pred.label_ids, getattr(eval_pred, "inputs", None)
+    if isinstance(eval_pred, (tuple, list)) and len(eval_pred) in (2, 3):
+        return eval_pred[0], eval_pred[1], (eval_pred[2] if len(eval_pred) == 3 else None)
+    raise TypeError(
+        "compute_metrics expects a transformers EvalPrediction (or a (predictions, label_ids[, inputs]) tuple); "
+        f"got {type(eval_pred).__name__}"
+    )

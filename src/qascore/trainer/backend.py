@@ -11,7 +11,10 @@ score anything themselves.
 
 import numbers
 
-from qascore.evaluation import QAScorer, make_options
+from qascore.api import QAScorer
+from qascore.options import make_options
+from qascore.per_example import per_example_rows, write_rows
+from qascore.trainer.distributed import rank
 
 _RESERVED_OPTIONS = {
     "return_per_example": "use per_example_file= to get per-example scores",
@@ -105,3 +108,11 @@ def flat_floats(results):
         for key, value in results.items()
         if isinstance(value, numbers.Number) and not isinstance(value, bool)
     }
+
+
+def write_per_example_file(path, *, ids, predictions, references, results):
+    """Write :mod:`qascore.per_example`'s rows for ``results`` to ``path`` (on process 0 only)."""
+    if rank() != 0:
+        return
+    with open(path, "w", encoding="utf-8") as handle:
+        write_rows(handle, per_example_rows(results, ids=ids, predictions=predictions, references=references))

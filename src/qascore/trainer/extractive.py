@@ -1,6 +1,6 @@
 """``compute_metrics`` for extractive QA models (start/end logits) under ``transformers.Trainer``.
 
-Build the evaluation features with :func:`qascore.extractive_features.prepare_features` (or any
+Build the evaluation features with :func:`qascore.trainer.features.prepare_features` (or any
 features with ``example_id``, ``offset_mapping`` and ``start_positions``/``end_positions``), give the
 same features to the adapter and to Trainer::
 
@@ -9,17 +9,16 @@ same features to the adapter and to Trainer::
     trainer = Trainer(model=model, args=args, eval_dataset=features, compute_metrics=compute_metrics)
 
 Trainer drops ``offset_mapping``/``example_id`` from what it feeds the model (``remove_unused_columns``);
-the adapter keeps its own copy. Spans are chosen by :class:`qascore.extractive.SpanPicker`, the
+the adapter keeps its own copy. Spans are chosen by :class:`qascore.trainer.spans.SpanPicker`, the
 answers scored by qascore (or the evaluate module given as ``metric``) against all gold answers.
 """
 
-from qascore.decoding import split_batches, to_numpy
-from qascore.distributed import world_size
-from qascore.eval_references import gold_answers
-from qascore.extractive import SpanPicker, logit_rows
-from qascore.extractive_features import LABEL_COLUMNS
-from qascore.metric_backend import MetricBackend, flat_floats
-from qascore.trainer import unpack_eval_prediction, write_per_example
+from qascore.trainer.backend import MetricBackend, flat_floats, write_per_example_file
+from qascore.trainer.distributed import world_size
+from qascore.trainer.features import LABEL_COLUMNS
+from qascore.trainer.outputs import split_batches, to_numpy, unpack_eval_prediction
+from qascore.trainer.references import gold_answers
+from qascore.trainer.spans import SpanPicker, logit_rows
 
 __all__ = ["ExtractiveQAComputeMetrics"]
 
@@ -51,7 +50,7 @@ class ExtractiveQAComputeMetrics:
             ``offset_mapping`` with ``None`` outside the context, and the label columns).
         metric, preset, per_example_file, **metric_options: as for :class:`qascore.trainer.QAComputeMetrics`.
             ``preset="squad_v2"`` allows empty answers and passes no-answer probabilities.
-        n_best, max_answer_length, null_threshold, cls_index: see :class:`qascore.extractive.SpanPicker`.
+        n_best, max_answer_length, null_threshold, cls_index: see :class:`qascore.trainer.spans.SpanPicker`.
         label_columns: columns the features must have so Trainer calls ``compute_metrics`` (the QA
             model's ``label_names``); pass ``()`` if your Trainer uses other labels.
     """
@@ -80,7 +79,7 @@ class ExtractiveQAComputeMetrics:
                 f"features= lack the columns {missing}. Trainer only calls compute_metrics when evaluation "
                 "features carry the model's labels (start_positions/end_positions for QA models), and the "
                 "adapter needs example_id and offset_mapping; build them with "
-                "qascore.extractive_features.prepare_features"
+                "qascore.trainer.features.prepare_features"
             )
         self.ids = [str(value) for value in example_columns["id"]]
         position_of = {}
@@ -140,13 +139,12 @@ class ExtractiveQAComputeMetrics:
         )
         results = self.backend.compute()
         if self.per_example_file is not None:
-            write_per_example(
+            write_per_example_file(
                 self.per_example_file,
                 ids=self.ids,
                 predictions=answers,
                 references=self.references,
                 results=results,
-                exact_key=self.backend.preset.exact_key,
             )
         return flat_floats(results)
 

@@ -9,7 +9,7 @@ each the maximum over that question's gold answers. Two rule sets exist:
   with none left the question is unanswerable and only the empty prediction is right (EM 1
   and F1 1).
 
-How it is fast: every distinct string is normalised once (:class:`qascore.tokens.TokenTable`),
+How it is fast: every distinct string is normalised once (:class:`qascore.scoring.tokens.TokenTable`),
 then each (prediction, gold) pair is a pair of integers. Equal integers are an exact match
 (and F1 1); for the questions without one, the token overlap is counted with array
 operations, once per distinct pair; F1 is the official arithmetic applied to whole float64
@@ -33,7 +33,7 @@ import numpy as np
 
 from qascore.cyclic_gc import cyclic_gc_paused
 from qascore.normalize import Normalizer
-from qascore.tokens import TokenTable, number_distinct
+from qascore.scoring.tokens import TokenTable, number_distinct
 
 __all__ = ["score_examples"]
 

@@ -2,7 +2,7 @@
 
 Run it from the repository root (it loads ``./metrics/qa_em_f1`` with ``evaluate.load``)::
 
-    python -m qascore.demo
+    python -m qascore.cli.demo
 
 The sample is 304 SQuAD v1.1 dev questions with the BERT ensemble's published answers
 (see ``qascore/data/README.md`` for the source and license).
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Dict, List, Tuple
 
 import qascore
-from qascore.io import load_predictions, load_references
+from qascore.files.readers import load_predictions, load_references
 
 __all__ = ["SAMPLE_DATA", "SAMPLE_PREDICTIONS", "load_sample", "run_demo", "main"]
 

@@ -28,8 +28,8 @@ from typing import Sequence
 
 import numpy as np
 
-from qascore.bootstrap import check_n_resamples, resample_means
-from qascore.scored import RunningTotals
+from qascore.scoring.bootstrap import check_n_resamples, resample_means
+from qascore.scoring.results import RunningTotals
 
 __all__ = ["paired_bootstrap"]
 

@@ -18,8 +18,8 @@ intersection of keys.
 
 from __future__ import annotations
 
-from itertools import count as counter
 from itertools import chain
+from itertools import count as counter
 from typing import Callable, Iterable, List, Tuple
 
 import numpy as np

@@ -60,8 +60,8 @@ import stat
 from pathlib import Path
 from typing import Any, Callable
 
-from .cyclic_gc import cyclic_gc_paused
-from .formats import all_of_type
+from qascore.cyclic_gc import cyclic_gc_paused
+from qascore.records import all_of_type
 
 __all__ = [
     "DUPLICATE_KEYS",

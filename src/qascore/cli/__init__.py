@@ -20,7 +20,7 @@ Every option value is checked when the command line is read: a bad one stops the
 with exit status 2 and a message naming the option and what it accepts. Output paths
 (``--out-file``, ``--per-example``, ``--plots``) are checked before scoring, and the files
 are written under temporary names and renamed into place only once every output is
-complete (:mod:`qascore.atomic_files`), so a failed run leaves none of them behind.
+complete (:mod:`qascore.files.atomic`), so a failed run leaves none of them behind.
 
 >>> import json, tempfile, pathlib, contextlib, io
 >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -47,13 +47,13 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 import qascore
-
-from .atomic_files import AtomicFiles
-from .bootstrap import MAX_RESAMPLES
-from .file_scoring import compare_files, raw_scores, score_files, summary_counts
-from .formats import lookalike_ids
-from .io import decode_text, read_file_bytes
-from .normalize import MLQA_LANGUAGES, NORMALIZERS
+from qascore.files.atomic import AtomicFiles
+from qascore.files.readers import decode_text, read_file_bytes
+from qascore.files.score import compare_files, raw_scores, score_files, summary_counts
+from qascore.normalize import MLQA_LANGUAGES, NORMALIZERS
+from qascore.per_example import per_example_rows, write_rows
+from qascore.records import lookalike_ids
+from qascore.scoring.bootstrap import MAX_RESAMPLES
 
 __all__ = ["main", "build_parser"]
 
@@ -205,23 +205,17 @@ def _report_overridden(overridden: dict) -> None:
 
 
 def _write_per_example(files: AtomicFiles, path: Path, scored: dict) -> None:
-    """One JSON line per question: id, prediction, references (the gold answers, as the Trainer's
-    per-example file has them), its scores and, for squad_v2 with scores, its no-answer score."""
-    per_example = scored["results"]["per_example"]
-    scores = [key for key in per_example if key != "id"]
-    no_answer, examples = scored["no_answer"], scored["examples"]
+    """:mod:`qascore.per_example`'s rows, one JSON line per question, with each no-answer score under squad_v2."""
+    examples, no_answer = scored["examples"], scored["no_answer"]
+    scores = None if no_answer is None else [no_answer.get(question_id) for question_id in examples.ids]
+    rows = per_example_rows(scored["results"], ids=examples.ids, predictions=examples.predictions,
+                            references=examples.references, no_answer_probabilities=scores)
     with files.open(path) as handle:
-        for index, question_id in enumerate(per_example["id"]):
-            row = {"id": question_id, "prediction": examples.predictions[index],
-                   "references": examples.references[index]}
-            row.update({key: per_example[key][index] for key in scores})
-            if no_answer is not None:
-                row["no_answer_probability"] = no_answer.get(question_id)
-            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+        write_rows(handle, rows)
 
 
 def _write_plots(files: AtomicFiles, directory: Path, scored: dict) -> list[Path]:
-    from .plots import write_plots
+    from qascore.files.plots import write_plots
 
     return write_plots(directory, scored_f1=scored["results"]["per_example"]["f1"], files=files, **raw_scores(scored))
 
@@ -357,7 +351,7 @@ def _run_compare(args) -> int:
 
 
 def _run_space_push(args) -> int:
-    from .space import check_repo_id, push_space, stage_space_folder
+    from qascore.publish import check_repo_id, push_space, stage_space_folder
 
     check_repo_id(args.repo_id, args.folder)
     if args.dry_run:
@@ -373,7 +367,7 @@ def _run_space_push(args) -> int:
 
 
 def _run_demo(args) -> int:
-    from .demo import main as demo_main
+    from qascore.cli.demo import main as demo_main
 
     return demo_main()
 

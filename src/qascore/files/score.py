@@ -1,11 +1,11 @@
 """Score prediction files against gold data files, as the official scripts do.
 
 This is what ``qascore score`` and ``qascore compare`` run, and what the Space's upload tab
-calls: files are read with :mod:`qascore.io`, paired by question id
+calls: files are read with :mod:`qascore.files.readers`, paired by question id
 (:func:`qascore.pairing.pair_by_id`) and scored with the official scripts' rules for
 incomplete files (a question without a prediction scores 0, a prediction for an unknown id
 is ignored; both are counted). With ``num_proc > 1`` each process reads and scores a piece
-of both files (:mod:`qascore.parallel_files`); the numbers are the same.
+of both files (:mod:`qascore.files.parallel`); the numbers are the same.
 
 >>> import json, tempfile, pathlib
 >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -23,15 +23,14 @@ import sys
 from pathlib import Path
 
 import qascore
-
-from .cyclic_gc import cyclic_gc_paused
-from .evaluation import compute_paired, make_options
-from .formats import lookalike_ids
-from .io import check_duplicate_keys, load_no_answer_probabilities, load_predictions, load_references
-from .pairing import pair_by_id
-from .parallel import check_num_proc, score_aligned_in_processes
-from .parallel_files import FileScores, score_in_pieces
-from .scored import summarize
+from qascore.api import compute_paired, make_options
+from qascore.cyclic_gc import cyclic_gc_paused
+from qascore.files.parallel import FileScores, score_in_pieces
+from qascore.files.readers import check_duplicate_keys, load_no_answer_probabilities, load_predictions, load_references
+from qascore.pairing import pair_by_id
+from qascore.parallel import check_num_proc, score_aligned_in_processes
+from qascore.records import lookalike_ids
+from qascore.scoring.results import summarize
 
 __all__ = ["score_files", "pair_by_id", "raw_scores", "compare_files", "summary_counts"]
 
@@ -259,14 +258,14 @@ def compare_files(
     """Paired bootstrap of systems A and B on the questions of ``data``.
 
     Returns ``{"comparison": {<em key>: ..., "f1": ...}, "signature", "counts": {"a", "b"}}``;
-    each comparison is :func:`qascore.compare.paired_bootstrap` of the per-question scores
+    each comparison is :func:`qascore.scoring.paired_bootstrap.paired_bootstrap` of the per-question scores
     (difference B - A). Both systems are scored as :func:`score_files` does with the options
     ``scoring`` (``preset``, ``language``, ``normalizer``, ``no_answer_threshold``, ``split``,
     ``strict``, ``duplicate_keys``, ``map_abstentions``, ``abstentions``), each with its own
     no-answer file from ``no_answer_files`` (A's, B's; None for none), so each system's
     figures are those :func:`score_files` reports, to the last digit.
     """
-    from .compare import paired_bootstrap
+    from qascore.scoring.paired_bootstrap import paired_bootstrap
 
     scored = [
         score_files(data, path, no_answer_file=no_answer_file, per_example=True, **scoring)

@@ -26,7 +26,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from . import __version__
+from qascore._version import __version__
 
 __all__ = ["pin_requirements", "stage_space_folder", "check_repo_id", "push_space"]
 

@@ -2,12 +2,12 @@
 
 Usage (a runnable version is examples/seq2seq_squad.py)::
 
-    from qascore.trainer import QAComputeMetrics
+    from qascore.trainer.generative import QAComputeMetrics
     compute_metrics = QAComputeMetrics(tokenizer, references=eval_examples["answers"])
     trainer = Seq2SeqTrainer(..., compute_metrics=compute_metrics,
                              preprocess_logits_for_metrics=compute_metrics.preprocess_logits)
 
-The adapter only reshapes and decodes (see :mod:`qascore.decoding`); the numbers come from qascore's
+The adapter only reshapes and decodes (see :mod:`qascore.trainer.outputs`); the numbers come from qascore's
 scorer or the ``qa_em_f1`` evaluate module, so they equal ``qascore.compute`` on the decoded strings.
 It works in both of Trainer's modes:
 
@@ -19,52 +19,23 @@ It works in both of Trainer's modes:
 Extractive models (start/end logits) use :meth:`QAComputeMetrics.for_extractive`.
 """
 
-import json
 from collections.abc import Mapping
 
-from qascore.answer_extraction import extract_answer as first_line_answer
-from qascore.decoding import cut_at, first_output, is_logits, logits_to_ids, strip_prompt, token_rows
-from qascore.distributed import gather_rows, rank, world_size
-from qascore.eval_references import gold_answers
-from qascore.metric_backend import MetricBackend, flat_floats
+from qascore.trainer.answers import extract_answer as first_line_answer
+from qascore.trainer.backend import MetricBackend, flat_floats, write_per_example_file
+from qascore.trainer.distributed import gather_rows, world_size
+from qascore.trainer.outputs import (
+    cut_at,
+    first_output,
+    is_logits,
+    logits_to_ids,
+    strip_prompt,
+    token_rows,
+    unpack_eval_prediction,
+)
+from qascore.trainer.references import gold_answers
 
-__all__ = ["QAComputeMetrics", "unpack_eval_prediction", "write_per_example"]
-
-
-def unpack_eval_prediction(eval_pred):
-    """Return ``(predictions, label_ids, inputs)`` from an ``EvalPrediction`` or a plain tuple.
-
-    Attributes are read, never unpacked: ``EvalPrediction`` grows to three or four elements once
-    ``include_for_metrics`` is set, which breaks ``preds, labels = eval_pred``.
-
-    >>> unpack_eval_prediction(([[1]], [[2]]))
-    ([[1]], [[2]], None)
-    """
-    if hasattr(eval_pred, "predictions") and hasattr(eval_pred, "label_ids"):
-        return eval_pred.predictions, eval_pred.label_ids, getattr(eval_pred, "inputs", None)
-    if isinstance(eval_pred, (tuple, list)) and len(eval_pred) in (2, 3):
-        return eval_pred[0], eval_pred[1], (eval_pred[2] if len(eval_pred) == 3 else None)
-    raise TypeError(
-        "compute_metrics expects a transformers EvalPrediction (or a (predictions, label_ids[, inputs]) tuple); "
-        f"got {type(eval_pred).__name__}"
-    )
-
-
-def write_per_example(path, *, ids, predictions, references, results, exact_key):
-    """Write one JSON line per example: id, prediction, references, em, f1 (process 0 only)."""
-    if rank() != 0:
-        return
-    scores = results["per_example"]
-    with open(path, "w", encoding="utf-8") as handle:
-        for position, prediction in enumerate(predictions):
-            row = {
-                "id": ids[position] if ids is not None else str(position),
-                "prediction": prediction,
-                "references": references[position],
-                "em": scores[exact_key][position],
-                "f1": scores["f1"][position],
-            }
-            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+__all__ = ["QAComputeMetrics"]
 
 
 class QAComputeMetrics:
@@ -138,8 +109,8 @@ class QAComputeMetrics:
 
     @classmethod
     def for_extractive(cls, *, examples, features, **options):
-        """The adapter for start/end-logit models: :class:`qascore.trainer_extractive.ExtractiveQAComputeMetrics`."""
-        from qascore.trainer_extractive import ExtractiveQAComputeMetrics
+        """The adapter for start/end-logit models: :class:`qascore.trainer.extractive.ExtractiveQAComputeMetrics`."""
+        from qascore.trainer.extractive import ExtractiveQAComputeMetrics
 
         return ExtractiveQAComputeMetrics(examples=examples, features=features, **options)
 
@@ -286,13 +257,12 @@ class QAComputeMetrics:
             raise ValueError(f"ids= has {len(self.ids)} entries but the evaluation produced {kept} predictions")
         results = self.backend.compute()
         if self.per_example_file is not None:
-            write_per_example(
+            write_per_example_file(
                 self.per_example_file,
                 ids=self.ids,
                 predictions=self._kept["predictions"],
                 references=self._kept["references"],
                 results=results,
-                exact_key=self.backend.preset.exact_key,
             )
         self._reset_state()
         return flat_floats(results)

@@ -11,8 +11,8 @@ scores are given), so every evaluation of a training run logs the same series; s
 :func:`results_from_totals` for the figures that can be undefined (NaN) and the official
 squad_v2 keys that follow the official script instead.
 
->>> from qascore.evaluation import make_options
->>> from qascore.formats import align, to_columns
+>>> from qascore.api import make_options
+>>> from qascore.records import align, to_columns
 >>> options = make_options("squad")
 >>> scored = score_aligned(align(to_columns(["Paris", "Lyon"], [["Paris"], ["Rome"]])), options)
 >>> list(scored.f1)
@@ -30,11 +30,11 @@ from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 
-from qascore.analysis import QUESTION_TYPES, grounding_flags, question_type_codes
-from qascore.bootstrap import confidence_interval
-from qascore.formats import Examples
-from qascore.no_answer import answered_codes, apply_threshold, best_threshold, map_abstentions
-from qascore.scoring import score_examples
+from qascore.records import Examples
+from qascore.scoring.bootstrap import confidence_interval
+from qascore.scoring.exact_f1 import score_examples
+from qascore.scoring.no_answer import answered_codes, apply_threshold, best_threshold, map_abstentions
+from qascore.scoring.question_types import QUESTION_TYPES, grounding_flags, question_type_codes
 
 __all__ = ["ScoredExamples", "RunningTotals", "score_aligned", "fold", "needs_every_example", "summarize"]
 
@@ -46,7 +46,7 @@ class ScoredExamples:
     ``exact`` and ``f1`` are the raw scores (before any no-answer threshold); ``answered``
     is 1, 0 or -1 for a non-empty, empty or absent prediction; the optional arrays are None
     when their input was not given. ``no_answer_order`` is
-    :attr:`qascore.formats.Examples.no_answer_order` (None: the questions' own order).
+    :attr:`qascore.records.Examples.no_answer_order` (None: the questions' own order).
     """
 
     exact: array
@@ -223,12 +223,12 @@ def results_from_totals(totals: RunningTotals, options) -> Dict[str, object]:
     goes missing:
 
     - With inputs, ``grounding_rate`` and, for every type of
-      :data:`qascore.analysis.QUESTION_TYPES`, ``<exact>_<type>``, ``f1_<type>`` and
+      :data:`qascore.scoring.question_types.QUESTION_TYPES`, ``<exact>_<type>``, ``f1_<type>`` and
       ``count_<type>`` are always present. A figure with nothing to average (no non-empty
       prediction to ground; no question of that type) is NaN (``math.nan``) and its count 0.
       NaN because it is the honest value: 0.0 would be a wrong score that drags a curve
       down, and None is not a number, so the Trainer adapters' float conversion
-      (:func:`qascore.metric_backend.flat_floats`) would drop the key again. Trainer logs NaN
+      (:func:`qascore.trainer.backend.flat_floats`) would drop the key again. Trainer logs NaN
       as it is, a dashboard shows it as a gap, and the best-model check of transformers 5
       (``np.greater(nan, best)`` is False) never picks an evaluation whose figure is NaN. Test
       with ``math.isnan``: NaN never equals anything.
@@ -237,8 +237,8 @@ def results_from_totals(totals: RunningTotals, options) -> Dict[str, object]:
       official script's figures under the script's own names. Which groups exist depends only
       on the gold answers, so they too are the same at every evaluation of one dataset.
 
-    >>> from qascore.evaluation import make_options
-    >>> from qascore.formats import align, to_columns
+    >>> from qascore.api import make_options
+    >>> from qascore.records import align, to_columns
     >>> options = make_options("squad")
     >>> totals = RunningTotals()
     >>> fold(totals, score_aligned(align(to_columns([""], [["Paris"]], inputs=["Where?"])), options), options)

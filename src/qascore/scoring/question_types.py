@@ -1,7 +1,7 @@
 """Per-example facts that need the model's inputs: is the prediction grounded, what type is the question.
 
 Computed only when ``inputs`` (the question, or the prompt the model saw) are given;
-:mod:`qascore.scored` turns them into the grounding rate and the scores per question type.
+:mod:`qascore.scoring.results` turns them into the grounding rate and the scores per question type.
 
 >>> question_type("When did the Normans arrive?")
 'when'

@@ -23,7 +23,7 @@ import os
 from pathlib import Path
 from typing import IO, Sequence
 
-from qascore.atomic_files import AtomicFiles
+from qascore.files.atomic import AtomicFiles
 
 __all__ = [
     "precision_recall_points",
@@ -171,7 +171,7 @@ def write_plots(
 "probability" when every score is in [0, 1], "score" otherwise, as for logits). An
 infinite no-answer score (a question without a prediction) is left out of the histograms.
 
-    The files are staged in ``files`` (:class:`~qascore.atomic_files.AtomicFiles`; they appear
+    The files are staged in ``files`` (:class:`~qascore.files.atomic.AtomicFiles`; they appear
     when its ``with`` block ends, with the caller's other outputs), or by default renamed into
     place once every plot is drawn: an error leaves no plot behind.
     """

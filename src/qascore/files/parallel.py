@@ -1,13 +1,13 @@
 """Score a data file against a predictions file on several processes, each reading its own piece.
 
-This is the ``num_proc > 1`` path of :func:`qascore.file_scoring.score_files`. The parent
-only reads the two files as bytes and cuts them (:mod:`qascore.json_pieces`): the data file
+This is the ``num_proc > 1`` path of :func:`qascore.files.score.score_files`. The parent
+only reads the two files as bytes and cuts them (:mod:`qascore.files.pieces`): the data file
 between questions, and the predictions file at the entry of each data piece's first
 question, so that a predictions file written in data order (as systems write them) is cut
 where the data is. Each forked worker then does everything one process would do, on its
-piece: it parses both pieces, checks them with the loaders of :mod:`qascore.io`, pairs them
+piece: it parses both pieces, checks them with the loaders of :mod:`qascore.files.readers`, pairs them
 with :func:`qascore.pairing.pair_by_id` and scores them with
-:func:`qascore.scored.score_aligned`.
+:func:`qascore.scoring.results.score_aligned`.
 
 A question whose prediction lies in another piece comes back unpaired, with the
 predictions its piece could not use. The parent pairs those leftovers the same way, scores
@@ -32,12 +32,21 @@ from typing import Dict, List, Optional
 
 import numpy as np
 
-from .formats import Examples
-from .io import predictions_from_mapping, read_file_bytes, references_from_document
-from .json_pieces import (mapping_cut_at_key, mapping_cuts, mapping_piece, question_at, repeated_across_cuts,
-                          shared_keys, squad_cuts, squad_piece, strip_bom)
-from .pairing import pair_by_id
-from .scored import ScoredExamples, score_aligned
+from qascore.files.pieces import (
+    mapping_cut_at_key,
+    mapping_cuts,
+    mapping_piece,
+    question_at,
+    repeated_across_cuts,
+    shared_keys,
+    squad_cuts,
+    squad_piece,
+    strip_bom,
+)
+from qascore.files.readers import predictions_from_mapping, read_file_bytes, references_from_document
+from qascore.pairing import pair_by_id
+from qascore.records import Examples
+from qascore.scoring.results import ScoredExamples, score_aligned
 
 __all__ = ["FileScores", "score_in_pieces"]
 
