@@ -3,9 +3,9 @@
 Each test makes the same calls as one client (evaluate's QuestionAnsweringEvaluator with
 bootstrap resampling, evaluate.combine, datasets objects, torchmetrics' SQuAD inputs,
 lm-evaluation-harness's squadv2 aggregation, transformers' run_qa.py and the Hugging Face
-course's compute_metrics) on real SQuAD dev questions, and checks the numbers against our
-transcriptions of the official scripts (official_v11 below and
-test_core_best_threshold.official_v2), which the official figures in expected.json pin down.
+course's compute_metrics) on real SQuAD dev questions, and checks the numbers against the shipped
+twin of the official scripts (qascore.scoring.reference), which the official figures in
+expected.json pin down (tests/test_core_reference.py).
 """
 
 import evaluate
@@ -17,18 +17,16 @@ from datasets import Dataset
 from scipy.stats import bootstrap
 
 import qascore
+from qascore.scoring.reference import evaluate_v11
 
 from conftest import load_json
-from test_core_best_threshold import _f1, _normalize, official_v2
+from test_core_best_threshold import official_v2
 
 
 def official_v11(gold_rows, predictions):
-    """evaluate-v1.1.py's loop: every gold row counts once, its prediction looked up by id."""
-    exact = f1 = 0.0
-    for qid, answers in gold_rows:
-        exact += max(float(_normalize(a) == _normalize(predictions[qid])) for a in answers)
-        f1 += max(_f1(a, predictions[qid]) for a in answers)
-    return {"exact_match": 100.0 * exact / len(gold_rows), "f1": 100.0 * f1 / len(gold_rows)}
+    """The shipped twin of evaluate-v1.1.py on [(id, answers)] rows: every row counts once."""
+    return evaluate_v11([{"paragraphs": [{"qas": [{"id": qid, "answers": [{"text": text} for text in answers]}
+                                                  for qid, answers in gold_rows]}]}], predictions)
 
 
 def squad_rows(version, count=60):

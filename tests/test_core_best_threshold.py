@@ -3,15 +3,12 @@
 ``evaluate-v2.0.py``'s ``find_best_thresh`` walks ``sorted(na_probs, key=na_probs.get)``: a stable
 sort of the no-answer scores in the order the predictions (or the ``--na-prob-file`` keys) come,
 so with tied scores ``best_exact``/``best_f1`` and their thresholds depend on that order.
-``official_v2`` below is our own plain transcription of that script's rules (raw scores, the
-threshold, the aggregates and the best-threshold walk); every interface must give its numbers
-for any order of predictions and references.
+``official_v2`` below runs the shipped plain twin of that script
+(:func:`qascore.scoring.reference.evaluate_v2`: raw scores, the threshold, the aggregates and the
+best-threshold walk); every interface must give its numbers for any order of predictions and references.
 """
 
-import collections
 import json
-import re
-import string
 
 import evaluate
 import pytest
@@ -20,59 +17,17 @@ from hypothesis import strategies as st
 
 import qascore
 from qascore.files.score import score_files
+from qascore.scoring.reference import evaluate_v2
 
-# ---------------------------------------------------------------- the official rules, transcribed
-
-
-def _normalize(text):
-    text = "".join(char for char in text.lower() if char not in set(string.punctuation))
-    return " ".join(re.sub(r"\b(a|an|the)\b", " ", text).split())
-
-
-def _tokens(text):
-    return _normalize(text).split() if text else []
-
-
-def _f1(gold, predicted):
-    gold_tokens, predicted_tokens = _tokens(gold), _tokens(predicted)
-    same = sum((collections.Counter(gold_tokens) & collections.Counter(predicted_tokens)).values())
-    if not gold_tokens or not predicted_tokens:
-        return int(gold_tokens == predicted_tokens)
-    if same == 0:
-        return 0
-    precision, recall = same / len(predicted_tokens), same / len(gold_tokens)
-    return 2 * precision * recall / (precision + recall)
+# ---------------------------------------------------------------- the official rules
 
 
 def official_v2(gold, predictions, na_probs, threshold=1.0):
-    """The official v2.0 figures. ``gold``: [(id, answers)] in data order; ``predictions`` and
-    ``na_probs``: dicts whose key order is the order the script sees them in."""
-    has_answer = {qid: bool(answers) for qid, answers in gold}
-    exact_raw, f1_raw = {}, {}
-    for qid, answers in gold:
-        kept = [answer for answer in answers if _normalize(answer)] or [""]
-        if qid in predictions:
-            exact_raw[qid] = max(int(_normalize(a) == _normalize(predictions[qid])) for a in kept)
-            f1_raw[qid] = max(_f1(a, predictions[qid]) for a in kept)
-    results = {}
-    for name, raw in (("exact", exact_raw), ("f1", f1_raw)):
-        thresholded = {qid: float(not has_answer[qid]) if na_probs[qid] > threshold else score
-                       for qid, score in raw.items()}
-        results[name] = 100.0 * sum(thresholded.values()) / len(thresholded)
-        current = best = sum(1 for qid in has_answer if not has_answer[qid])
-        best_thresh = 0.0
-        for qid in sorted(na_probs, key=lambda key: na_probs[key]):
-            if qid not in raw:
-                continue
-            if has_answer[qid]:
-                current += raw[qid]
-            elif predictions[qid]:
-                current -= 1
-            if current > best:
-                best, best_thresh = current, na_probs[qid]
-        results[f"best_{name}"] = 100.0 * best / len(raw)
-        results[f"best_{name}_thresh"] = best_thresh
-    return results
+    """The shipped twin of evaluate-v2.0.py. ``gold``: [(id, answers)] in data order; ``predictions``
+    and ``na_probs``: dicts whose key order is the order the script sees them in."""
+    data = [{"paragraphs": [{"qas": [{"id": qid, "answers": [{"text": text} for text in answers]}
+                                     for qid, answers in gold]}]}]
+    return evaluate_v2(data, predictions, na_probs, threshold)
 
 
 def assert_official(results, expected):

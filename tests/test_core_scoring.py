@@ -1,59 +1,28 @@
 """The array scorer against a plain transcription of the official per-pair rules, bit for bit.
 
 The official scripts score each (prediction, gold) pair with Counter intersections and
-Python floats; :func:`reference_scores` does exactly that, one pair at a time. The golden
+Python floats; the shipped twin :func:`qascore.scoring.reference.score_pairs` does exactly that,
+one pair at a time. The golden
 numbers of ``expected.json`` are checked in ``test_core_parity.py``; these properties cover
 what real data rarely has: repeated tokens, empty strings, missing predictions, gold lists
 that are empty or normalise to nothing, and text that trips batch normalisation.
 """
 
-from collections import Counter
-
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qascore.normalize import get_normalizer
+from qascore.normalize import MLQA_LANGUAGES, get_normalizer
 from qascore.scoring.exact_f1 import score_examples
+from qascore.scoring.reference import score_pairs
 from qascore.scoring.results import RunningTotals
 
-NORMALIZERS = [get_normalizer("squad"), get_normalizer("korquad"), get_normalizer("mlqa", language="zh"),
-               get_normalizer("mlqa", language="de"), get_normalizer("unicode")]
+# every normaliser: each preset's, MLQA's in each of its languages, and the unicode profile
+NORMALIZERS = [get_normalizer("squad"), get_normalizer("korquad"), get_normalizer("unicode"),
+               *(get_normalizer("mlqa", language=language) for language in MLQA_LANGUAGES)]
 WORDS = ["the", "A", "an", "Paris", "paris", "PARIS", "1990", "x", "x-y", "...", "'", "", "北京", "서울",
          "Σ", "ΟΔΟΣ", "İ", "der", "die", "\u0301", "\x00", "\ud800", "l’a", "\t"]
 text = st.lists(st.sampled_from(WORDS), max_size=6).map(" ".join) | st.text(max_size=10)
-
-
-def reference_scores(predictions, references, normalizer, *, unanswerable):
-    """evaluate-v1.1.py / evaluate-v2.0.py per pair, max over the gold answers (0 without any)."""
-    exact_scores, f1_scores = [], []
-    for prediction, golds in zip(predictions, references):
-        if prediction is None:
-            exact_scores.append(0)
-            f1_scores.append(0)
-            continue
-        if unanswerable:
-            golds = [gold for gold in golds if normalizer.normalize(gold)] or [""]
-        predicted = normalizer.normalize(prediction)
-        predicted_tokens = normalizer.tokenize(predicted)
-        exact, f1 = [0], [0]
-        for gold in golds:
-            gold_text = normalizer.normalize(gold)
-            gold_tokens = normalizer.tokenize(gold_text)
-            exact.append(int(predicted == gold_text))
-            if unanswerable and (not gold_tokens or not predicted_tokens):
-                f1.append(int(gold_tokens == predicted_tokens))
-                continue
-            num_same = sum((Counter(predicted_tokens) & Counter(gold_tokens)).values())
-            if num_same == 0:
-                f1.append(0)
-                continue
-            precision = 1.0 * num_same / len(predicted_tokens)
-            recall = 1.0 * num_same / len(gold_tokens)
-            f1.append((2 * precision * recall) / (precision + recall))
-        exact_scores.append(max(exact))
-        f1_scores.append(max(f1))
-    return exact_scores, f1_scores
 
 
 @st.composite
@@ -69,7 +38,7 @@ def scoring_inputs(draw):
 def test_every_score_equals_the_official_rules_bit_for_bit(case):
     predictions, references, normalizer, unanswerable = case
     exact, f1 = score_examples(predictions, references, normalizer, unanswerable=unanswerable)
-    expected_exact, expected_f1 = reference_scores(predictions, references, normalizer, unanswerable=unanswerable)
+    expected_exact, expected_f1 = score_pairs(predictions, references, normalizer, unanswerable=unanswerable)
     assert exact.dtype == f1.dtype == np.float64
     assert exact.tolist() == expected_exact
     assert f1.tolist() == expected_f1  # == on floats: the same bits, not merely close
@@ -80,7 +49,7 @@ def test_repeated_tokens_count_as_often_as_both_sides_have_them():
     predictions = ["york york york new", "new new", "a b c d e f g h", "b"]
     references = [["new york york"], ["new york new new"], ["h g f e d c b a z"], ["b b b"]]
     exact, f1 = score_examples(predictions, references, normalizer, unanswerable=False)
-    assert f1.tolist() == reference_scores(predictions, references, normalizer, unanswerable=False)[1]
+    assert f1.tolist() == score_pairs(predictions, references, normalizer, unanswerable=False)[1]
     assert f1[0] == 2 * (3 / 4) * (3 / 3) / (3 / 4 + 3 / 3)  # 3 shared: york twice, new once
 
 
