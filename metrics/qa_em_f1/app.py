@@ -31,7 +31,7 @@ from qascore.files.plots import precision_recall_figure
 from qascore.files.readers import parse_json, predictions_from_mapping, references_from_document, reject_repeated_keys
 from qascore.files.score import raw_scores, score_files, summary_counts
 from qascore.normalize import MLQA_LANGUAGES
-from qascore.records import align, to_columns
+from qascore.records import align, layout_of, to_columns
 from qascore.scoring.results import score_aligned, summarize
 
 MAX_CHARACTERS = 5_000_000  # per pasted or API text field (the SQuAD v2.0 dev answers fit easily)
@@ -121,8 +121,10 @@ def _predictions(text, *, allow_lines=True):
 
 
 def _references(text, *, allow_lines=True):
+    """Pasted references: a SQuAD document or records as the file reader reads them; plain gold
+    answers (in any shape qascore.records.answers_of reads) as they are; or one answer per line."""
     parsed = _parse(text, "References", allow_lines=allow_lines)
-    if isinstance(parsed, dict) or (isinstance(parsed, list) and parsed and isinstance(parsed[0], dict)):
+    if isinstance(parsed, dict) or (isinstance(parsed, list) and layout_of([], parsed) == "records"):
         return _capped(references_from_document(parsed, source="References"), "References")
     if not _is_json(text):  # one gold answer per line; an empty line is an unanswerable question
         parsed = [[line] if line else [] for line in parsed]

@@ -10,7 +10,7 @@ import evaluate
 import pyarrow as pa
 import qascore
 from qascore.presets import get_preset
-from qascore.records import to_columns
+from qascore.records import padded, to_columns, unpadded
 
 
 _CITATION = """\
@@ -103,7 +103,7 @@ Examples:
 # What a user passes to add()/add_batch()/compute(), and what evaluate.combine forwards.
 _USER_INPUTS = ("predictions", "references")
 
-# One row per prediction/reference pair as the user passed it; see qascore.records.COLUMNS.
+# qascore.records.COLUMNS, made equal in length for Arrow (qascore.records.padded).
 # Optional text columns are large_string because evaluate rejects None in "string" columns.
 _FEATURES = datasets.Features(
     {
@@ -164,7 +164,7 @@ class QaEmF1(evaluate.Metric):
         return "squad" if self.config_name == "default" else self.config_name
 
     def add_batch(self, *, predictions=None, references=None, inputs=None, no_answer_probabilities=None):
-        """Check a batch (any accepted layout) and store it as qascore's flat rows.
+        """Check a batch (any accepted layout) and store it as qascore's columns, padded to equal length.
 
         The checked columns go to evaluate's writer as one Arrow table, instead of through
         ``Metric.add_batch``, which would encode every value again in Python (seven times
@@ -175,7 +175,9 @@ class QaEmF1(evaluate.Metric):
         evaluate's ``num_process`` mode process 0 waits for every process's file, and a
         process whose shard is empty (fewer examples than processes) must write one too.
         """
-        columns = to_columns(predictions, references, inputs=inputs, no_answer_probabilities=no_answer_probabilities)
+        columns = padded(
+            to_columns(predictions, references, inputs=inputs, no_answer_probabilities=no_answer_probabilities)
+        )
         try:
             if self.writer is None:
                 self.selected_feature_format = self._infer_feature_from_batch(columns)
@@ -209,34 +211,23 @@ class QaEmF1(evaluate.Metric):
         When everything is passed here in a single process, the rows are scored directly
         instead of being written to and read back from Arrow (same numbers, less time).
         """
-        qascore.make_options(self._preset_name(), **qascore.check_option_names(options))
-        if predictions is None and references is None:
-            if inputs is not None or no_answer_probabilities is not None:
-                raise ValueError("inputs= and no_answer_probabilities= need predictions= and references= with them.")
-            if self.writer is None and self.num_process == 1:
-                raise ValueError("Nothing to score: pass predictions= and references=, or call add_batch() first.")
-            return super().compute(**options)
-        if self.writer is None and self.num_process == 1:
-            columns = to_columns(predictions, references, inputs=inputs, no_answer_probabilities=no_answer_probabilities)
-            return self._score(columns, **options)
-        self.add_batch(
-            predictions=predictions, references=references, inputs=inputs, no_answer_probabilities=no_answer_probabilities
-        )
-        return super().compute(**options)
+        batch = {"predictions": predictions, "references": references, "inputs": inputs,
+                 "no_answer_probabilities": no_answer_probabilities}
+        return self._score(batch, **qascore.check_option_names(options))
 
     def signature(self, **options):
         """The reproducibility signature for these compute() options (quote it with the scores)."""
         return qascore.signature(preset=self._preset_name(), **options)
 
-    def _compute(self, predictions, references, **options):
-        """Score the rows evaluate gathered: ``predictions`` and ``references`` as it passes them,
-        the other stored columns read from the gathered table."""
+    def _compute(self, predictions, references, options):
+        """Score the rows evaluate gathered with the checked ``options``: ``predictions`` and
+        ``references`` as it passes them, the other stored columns read from the gathered table."""
         stored = {name: self.data[name][:] for name in _FEATURES if name not in _USER_INPUTS}
-        return self._score({"predictions": predictions, "references": references, **stored}, **options)
+        return qascore.score_columns(unpadded({"predictions": predictions, "references": references, **stored}), options)
 
     def _score(
         self,
-        columns,
+        batch,
         *,
         language=None,
         normalizer=None,
@@ -250,6 +241,9 @@ class QaEmF1(evaluate.Metric):
         map_abstentions=False,
         abstentions=None,
     ):
+        """:meth:`compute` with its options checked once, before anything is stored: the one
+        Options of the call scores the rows here or goes through evaluate's compute to
+        :meth:`_compute`."""
         options = qascore.make_options(
             self._preset_name(),
             language=language,
@@ -264,4 +258,13 @@ class QaEmF1(evaluate.Metric):
             map_abstentions=map_abstentions,
             abstentions=abstentions,
         )
-        return qascore.score_columns(columns, options)
+        if batch["predictions"] is None and batch["references"] is None:
+            if batch["inputs"] is not None or batch["no_answer_probabilities"] is not None:
+                raise ValueError("inputs= and no_answer_probabilities= need predictions= and references= with them.")
+            if self.writer is None and self.num_process == 1:
+                raise ValueError("Nothing to score: pass predictions= and references=, or call add_batch() first.")
+            return super().compute(options=options)
+        if self.writer is None and self.num_process == 1:
+            return qascore.score_columns(to_columns(**batch), options)
+        self.add_batch(**batch)
+        return super().compute(options=options)

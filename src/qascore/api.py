@@ -18,13 +18,13 @@ from typing import Dict, Optional, Sequence
 from qascore.cyclic_gc import cyclic_gc_paused
 from qascore.options import Options, check_option_names, make_options
 from qascore.parallel import check_num_proc, score_aligned_in_processes, score_in_processes
-from qascore.records import Examples, align, empty_columns, to_columns
+from qascore.records import Examples, align, empty_columns, paired_by_id, to_columns
 from qascore.scoring.results import RunningTotals, ScoredExamples, fold, needs_every_example, score_aligned, summarize
 
 __all__ = ["compute", "compute_paired", "score_columns", "signature", "QAScorer"]
 
 def score_columns(columns: Dict[str, list], options: Options) -> Dict[str, object]:
-    """Score rows in the layout of :func:`qascore.records.to_columns` (possibly many batches)."""
+    """Score columns of :func:`qascore.records.to_columns` (possibly many batches, joined)."""
     examples = align(columns, missing=options.missing, extra=options.extra)
     return summarize(score_aligned(examples, options), options)
 
@@ -108,6 +108,18 @@ class QAScorer:
         self.options = make_options(preset, **check_option_names(options))
         self.reset()
 
+    @classmethod
+    def from_options(cls, options: Options) -> QAScorer:
+        """A scorer for options already checked by :func:`make_options` (they are not built again).
+
+        >>> QAScorer.from_options(make_options("squad_v2")).signature() == signature(preset="squad_v2")
+        True
+        """
+        scorer = cls.__new__(cls)
+        scorer.options = options
+        scorer.reset()
+        return scorer
+
     def __len__(self) -> int:
         return self._count
 
@@ -118,12 +130,12 @@ class QAScorer:
         before anything is kept.
         """
         batch = to_columns(predictions, references, inputs=inputs, no_answer_probabilities=no_answer_probabilities)
-        if not batch["references"]:
+        if not batch["predictions"] and not batch["references"]:
             return
-        paired_by_position = batch["prediction_ids"][0] is None and batch["reference_ids"][0] is None
+        paired_by_position = not paired_by_id(batch)
         if self._count and paired_by_position != self._paired_by_position:
             raise ValueError("Some batches were plain lists and others SQuAD records; use one layout for all batches.")
-        count = sum(answers is not None for answers in batch["references"])
+        count = len(batch["references"])
         if paired_by_position:
             scored = score_aligned(align(batch, missing=self.options.missing, extra=self.options.extra), self.options)
             if self._inputs_seen is not None:

@@ -298,7 +298,23 @@ class UnicodeNormalizer(Normalizer):
         return tokens
 
 
-NORMALIZERS = ("squad", "korquad", "mlqa", "unicode")
+def _mlqa(language: Optional[str]) -> Normalizer:
+    if language is None:
+        raise ValueError("The mlqa normaliser needs language=, one of " + ", ".join(MLQA_LANGUAGES) + ".")
+    return MlqaNormalizer(language)
+
+
+#: Every normaliser: its name -> a factory taking the language (only mlqa uses it).
+_REGISTRY = {
+    "squad": lambda language: SquadNormalizer(),
+    "korquad": lambda language: KorquadNormalizer(),
+    "mlqa": _mlqa,
+    "unicode": lambda language: UnicodeNormalizer(),
+}
+_ALIASES = {"squad_v2": "squad"}  # the squad_v2 preset's name for its normaliser
+
+#: The normalisers' names.
+NORMALIZERS = tuple(_REGISTRY)
 
 
 def get_normalizer(name, *, language: Optional[str] = None) -> Normalizer:
@@ -316,16 +332,7 @@ def get_normalizer(name, *, language: Optional[str] = None) -> Normalizer:
             f"normalizer must be a name ({', '.join(NORMALIZERS)}) or a qascore.normalize.Normalizer, "
             f"got {type(name).__name__}."
         )
-    if name in ("squad", "squad_v2"):
-        return SquadNormalizer()
-    if name == "korquad":
-        return KorquadNormalizer()
-    if name == "unicode":
-        return UnicodeNormalizer()
-    if name == "mlqa":
-        if language is None:
-            raise ValueError(
-                "The mlqa normaliser needs language=, one of " + ", ".join(MLQA_LANGUAGES) + "."
-            )
-        return MlqaNormalizer(language)
-    raise ValueError(f"Unknown normalizer {name!r}; choose one of {', '.join(NORMALIZERS)}.")
+    factory = _REGISTRY.get(_ALIASES.get(name, name))
+    if factory is None:
+        raise ValueError(f"Unknown normalizer {name!r}; choose one of {', '.join(NORMALIZERS)}.")
+    return factory(language)

@@ -29,7 +29,7 @@ import multiprocessing
 import numbers
 from typing import Dict, List, Optional, Sequence
 
-from qascore.records import Examples, align, to_columns
+from qascore.records import Examples, align, layout_of, to_columns
 from qascore.scoring.results import ScoredExamples, score_aligned
 
 __all__ = ["check_num_proc", "score_in_processes", "score_aligned_in_processes"]
@@ -87,11 +87,10 @@ def _score_aligned_slice(piece: slice) -> ScoredExamples:
 
 
 def _is_plain(predictions, references) -> bool:
-    """True for non-empty plain lists (paired by position), False for records or anything unusual."""
+    """True for lists in the plain layout (paired by position), False for records or other containers."""
     return (
         isinstance(predictions, (list, tuple)) and isinstance(references, (list, tuple))
-        and len(references) > 0 and not isinstance(references[0], dict)
-        and len(predictions) > 0 and not isinstance(predictions[0], dict)
+        and layout_of(predictions, references) == "plain"
     )
 
 

@@ -2,17 +2,19 @@
 
 Two layouts are accepted, and every preset takes both:
 
-- plain: ``predictions`` is a list of strings, ``references`` a list of answer lists
-  (all gold answers of each question) or a list of strings (one gold answer each),
-  paired by position;
+- plain: ``predictions`` is a list of strings, ``references`` holds the gold answers of
+  each question (a list of all of them, one string, or any other shape :func:`answers_of`
+  reads), paired by position;
 - SQuAD records, as evaluate's ``squad`` and ``squad_v2`` take them: predictions
   ``{"id", "prediction_text"[, "no_answer_probability"]}`` and references
-  ``{"id", "answers": {"text": [...], "answer_start": [...]}}``, paired by id.
+  ``{"id", "answers": {"text": [...], "answer_start": [...]}}`` (or ``"answers"`` in another
+  shape :func:`answers_of` reads), paired by id.
 
-:func:`to_columns` checks one batch and flattens it into :data:`COLUMNS` (the rows that
-evaluate stores and gathers); :func:`align` pairs the rows of all batches into
-:class:`Examples`, the only thing the scoring code sees. Every problem is reported here,
-where the input enters, with what to do about it.
+:func:`layout_of` tells the two apart and :func:`answers_of` reads one question's gold answers
+in every shape they come in. :func:`to_columns` checks one batch and flattens it into
+:data:`COLUMNS`; :func:`align` pairs the columns of all batches into :class:`Examples`, the
+only thing the scoring code sees (by id through :func:`qascore.pairing.pair_rows`). Every
+problem is reported here, where the input enters, with what to do about it.
 
 >>> columns = to_columns([{"id": "q1", "prediction_text": "Paris"}],
 ...                      [{"id": "q1", "answers": {"text": ["Paris"], "answer_start": [0]}}])
@@ -26,41 +28,18 @@ import collections.abc
 import itertools
 import math
 import numbers
-import unicodedata
-from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence
 
-__all__ = ["COLUMNS", "Examples", "to_columns", "align", "empty_columns", "all_of_type", "check_real", "lookalike_ids"]
+from qascore.pairing import Examples, lookalike_ids, pair_rows
 
-#: The flat per-row columns one batch becomes (the evaluate module stores exactly these).
+__all__ = ["COLUMNS", "Examples", "layout_of", "answers_of", "to_columns", "align", "paired_by_id", "padded",
+           "unpadded", "empty_columns", "all_of_type", "check_real", "lookalike_ids"]
+
+#: The flat columns one batch becomes. The prediction columns (predictions, prediction_ids,
+#: no_answer_probabilities, inputs) have one row per prediction and the reference columns one
+#: per reference; an optional column that was not given is empty.
 COLUMNS = ("predictions", "references", "prediction_ids", "reference_ids", "no_answer_probabilities", "inputs")
-
-_SHOWN = 5  # how many offending ids or positions an error message lists
-
-
-@dataclass
-class Examples:
-    """Predictions paired with their gold answers, ready to score.
-
-    ``predictions[i]`` is None when question ``i`` has no prediction (``missing="zero"``).
-    ``ids``, ``no_answer_probabilities`` and ``inputs`` are None when not given.
-
-    ``no_answer_order[i]`` is the place of question ``i``'s no-answer score in the order the
-    official v2.0 script walks them: the order the predictions came in (or the keys of the
-    ``--na-prob-file``). Its best-threshold search is a stable sort of the scores, so tied
-    scores keep that order and the result depends on it. None means the examples' own order
-    (plain lists, paired by position).
-    """
-
-    predictions: List[Optional[str]]
-    references: List[List[str]]
-    ids: Optional[List[str]] = None
-    no_answer_probabilities: Optional[List[Optional[float]]] = None
-    inputs: Optional[List[Optional[str]]] = None
-    no_answer_order: Optional[List[int]] = None
-
-    def __len__(self) -> int:
-        return len(self.references)
+_REFERENCE_COLUMNS = ("references", "reference_ids")
 
 
 def empty_columns() -> Dict[str, list]:
@@ -146,24 +125,60 @@ def _check_id(value: Any, where: str) -> str:
     raise TypeError(f"{where} must be a string id, got {type(value).__name__}: {value!r:.60}.")
 
 
-def _answer_texts(answers: Any, where: str) -> List[str]:
-    """Gold texts from ``{"text": [...], ...}`` (datasets) or ``[{"text": ...}, ...]`` (SQuAD JSON)."""
-    if isinstance(answers, dict):
-        if "text" not in answers:
+_ANSWER_SHAPES = ("a list of strings, one string, {'text': [...], 'answer_start': [...]} or a list of "
+                  "{'text', 'answer_start'} objects")
+
+
+def answers_of(value: Any, where: str) -> List[str]:
+    """The gold answers of one question as a list of strings, from every shape they come in:
+    a list of strings, one string, a datasets "answers" row ``{"text": [...], "answer_start":
+    [...]}``, or a list of ``{"text", "answer_start"}`` objects as in SQuAD's JSON files.
+    ``where`` names the value in error messages.
+
+    >>> answers_of({"text": ["Denver Broncos", "Broncos"], "answer_start": [0, 7]}, "references[0]")
+    ['Denver Broncos', 'Broncos']
+    >>> answers_of([{"text": "Paris", "answer_start": 0}], "references[0]['answers']"), answers_of("Rome", "references[1]")
+    (['Paris'], ['Rome'])
+    >>> answers_of({"text": "Paris"}, "references[0]")
+    Traceback (most recent call last):
+    ...
+    TypeError: references[0]['text'] is a string; it must be a list of gold answers: ['Paris'].
+    """
+    if type(value) is list:  # the common shapes first, checked in C
+        if all_of_type(value, str):
+            return value
+        if all_of_type(value, dict):
+            texts = [answer.get("text") for answer in value]
+            if all_of_type(texts, str):
+                return texts
+    elif type(value) is dict and type(value.get("text")) is list and all_of_type(value["text"], str):
+        return value["text"]
+    if isinstance(value, str):
+        return [value]
+    if value is None:
+        raise TypeError(f"{where} is None; give the gold answers as a list of strings ([] = unanswerable).")
+    if isinstance(value, dict):
+        if "text" not in value:
             raise ValueError(f"{where} has no 'text' key; expected {{'text': [...], 'answer_start': [...]}}.")
-        texts = answers["text"]
+        texts = value["text"]
         if isinstance(texts, str):
             raise TypeError(f"{where}['text'] is a string; it must be a list of gold answers: ['{texts:.40}'].")
         texts = _listify(texts, f"{where}['text']")
         return [_check_text(text, f"{where}['text'][{i}]") for i, text in enumerate(texts)]
-    if isinstance(answers, (list, tuple)):
-        texts = []
-        for i, answer in enumerate(answers):
-            if not isinstance(answer, dict) or "text" not in answer:
+    try:
+        answers = _listify(value, where)
+    except TypeError:
+        raise TypeError(f"{where} must be the gold answers: {_ANSWER_SHAPES}; got {type(value).__name__}: "
+                        f"{value!r:.60}.") from None
+    texts = []
+    for i, answer in enumerate(answers):
+        if isinstance(answer, dict):
+            if "text" not in answer:
                 raise TypeError(f"{where}[{i}] must be a dict with a 'text' key, as in SQuAD's JSON files.")
             texts.append(_check_text(answer["text"], f"{where}[{i}]['text']"))
-        return texts
-    raise TypeError(f"{where} must be {{'text': [...], 'answer_start': [...]}}, got {type(answers).__name__}.")
+        else:
+            texts.append(_check_text(answer, f"{where}[{i}]"))
+    return texts
 
 
 def is_reference_record(value: Any) -> bool:
@@ -180,6 +195,29 @@ def _is_dict(value: Any) -> bool:
     return isinstance(value, dict)
 
 
+def layout_of(predictions: Sequence, references: Sequence) -> Optional[str]:
+    """"records" (SQuAD records, paired by id) or "plain" (paired by position), read off the first
+    item of each side; None when both are empty. A TypeError when the two sides disagree.
+
+    >>> layout_of(["Paris"], [{"text": ["Paris"], "answer_start": [0]}]), layout_of([], [{"id": "q1", "answers": []}])
+    ('plain', 'records')
+    """
+    sides = [test(side[0]) for side, test in ((predictions, _is_dict), (references, is_reference_record)) if len(side)]
+    if not sides:
+        return None
+    if sides[0] != sides[-1]:
+        raise TypeError(
+            "predictions and references must use the same layout: both SQuAD records with ids "
+            "(paired by id) or both plain lists (paired by position)."
+        )
+    return "records" if sides[0] else "plain"
+
+
+def paired_by_id(columns: Dict[str, list]) -> bool:
+    """Whether columns of :func:`to_columns` are paired by id: only SQuAD records give them ids."""
+    return bool(columns["prediction_ids"] or columns["reference_ids"])
+
+
 class _Unusual(Exception):
     """Raised inside a fast path: the row needs the full check (which explains any error)."""
 
@@ -187,10 +225,6 @@ class _Unusual(Exception):
 def all_of_type(values, kind: type) -> bool:
     """True if every item of ``values`` has exactly type ``kind`` (one scan in C)."""
     return set(map(type, values)) <= {kind}
-
-
-def _is_text_list(value) -> bool:
-    return type(value) is list and all_of_type(value, str)
 
 
 def _prediction_rows(predictions: list) -> Dict[str, list]:
@@ -216,31 +250,26 @@ def _prediction_rows(predictions: list) -> Dict[str, list]:
         return _checked_prediction_rows(predictions)
 
 
+# The fast path names no row: on any problem the full check runs again and names it.
+_UNNAMED = "references"
+
+
 def _reference_rows(references: list) -> Dict[str, list]:
     """Reference columns; common input takes a fast path, anything else the full check."""
-    answer_lists, ids = [], []
     try:
         if not is_reference_record(references[0]):
             if all_of_type(references, list) and all_of_type(itertools.chain.from_iterable(references), str):
-                return {"references": references, "reference_ids": ids}
-            for reference in references:
-                if type(reference) is str:
-                    reference = [reference]
-                elif type(reference) is dict:  # {"text": [...], "answer_start": [...]}, a datasets "answers" row
-                    reference = reference["text"]
-                if not _is_text_list(reference):
-                    raise _Unusual
-                answer_lists.append(reference)
-            return {"references": answer_lists, "reference_ids": ids}
+                return {"references": references, "reference_ids": []}  # answers_of of each is itself
+            return {"references": [answers_of(reference, _UNNAMED) for reference in references], "reference_ids": []}
+        answer_lists, ids = [], []
         for reference in references:
-            id_, answers = reference["id"], reference["answers"]
-            texts = answers["text"] if type(answers) is dict else [answer["text"] for answer in answers]
-            if type(id_) is not str or not _is_text_list(texts):
+            id_ = reference["id"]
+            if type(id_) is not str:
                 raise _Unusual
             ids.append(id_)
-            answer_lists.append(texts)
+            answer_lists.append(answers_of(reference["answers"], _UNNAMED))
         return {"references": answer_lists, "reference_ids": ids}
-    except (_Unusual, KeyError, TypeError, AttributeError):
+    except (_Unusual, KeyError, TypeError, ValueError, AttributeError):
         return _checked_reference_rows(references)
 
 
@@ -282,16 +311,9 @@ def _checked_reference_rows(references: list) -> Dict[str, list]:
                 if key not in reference:
                     raise ValueError(f"{where} has no {key!r} key; a reference record is {{'id', 'answers'}}.")
             ids.append(_check_id(reference["id"], f"{where}['id']"))
-            answer_lists.append(_answer_texts(reference["answers"], f"{where}['answers']"))
-        elif isinstance(reference, str):
-            answer_lists.append([reference])
-        elif isinstance(reference, dict):
-            answer_lists.append(_answer_texts(reference, where))
-        elif reference is None:
-            raise TypeError(f"{where} is None; give the gold answers as a list of strings ([] = unanswerable).")
+            answer_lists.append(answers_of(reference["answers"], f"{where}['answers']"))
         else:
-            answers = _listify(reference, where)
-            answer_lists.append([_check_text(text, f"{where}[{j}]") for j, text in enumerate(answers)])
+            answer_lists.append(answers_of(reference, where))
     return {"references": answer_lists, "reference_ids": ids}
 
 
@@ -302,10 +324,10 @@ def to_columns(
     inputs: Optional[Sequence[str]] = None,
     no_answer_probabilities: Optional[Sequence[float]] = None,
 ) -> Dict[str, list]:
-    """Check one batch and flatten it into the rows of :data:`COLUMNS`.
+    """Check one batch and flatten it into :data:`COLUMNS`.
 
-    >>> to_columns(["Paris"], ["Paris"])["references"]
-    [['Paris']]
+    >>> to_columns(["Paris"], ["Paris"])
+    {'predictions': ['Paris'], 'references': [['Paris']], 'prediction_ids': [], 'reference_ids': [], 'no_answer_probabilities': [], 'inputs': []}
     >>> to_columns(["Paris"], [["Paris", "paris"], ["Rome"]])
     Traceback (most recent call last):
     ...
@@ -314,16 +336,10 @@ def to_columns(
     predictions = _listify(_one_record_as_list(predictions, "predictions", "prediction_text"), "predictions")
     references = _listify(_one_record_as_list(references, "references", "answers"), "references")
     columns = empty_columns()
-    if not predictions and not references:
+    layout = layout_of(predictions, references)
+    if layout is None:
         return columns
-    sides = [test(side[0]) for side, test in ((predictions, _is_dict), (references, is_reference_record)) if side]
-    records = sides[0]
-    if records != sides[-1]:
-        raise TypeError(
-            "predictions and references must use the same layout: both SQuAD records with ids "
-            "(paired by id) or both plain lists (paired by position)."
-        )
-    if not records and len(predictions) != len(references):
+    if layout == "plain" and len(predictions) != len(references):
         raise ValueError(
             f"Got {len(predictions)} predictions but {len(references)} references; "
             "give one reference (a list of all gold answers) per prediction."
@@ -333,15 +349,14 @@ def to_columns(
     if references:
         columns.update(_reference_rows(references))
     if no_answer_probabilities is not None:
-        columns["no_answer_probabilities"] = _keyword_scores(no_answer_probabilities, len(predictions), records)
+        columns["no_answer_probabilities"] = _keyword_scores(no_answer_probabilities, len(predictions), layout)
     if inputs is not None:
         columns["inputs"] = _inputs(inputs, len(predictions))
-    _pad_rows(columns)
     return columns
 
 
-def _keyword_scores(scores: Sequence[float], count: int, records: bool) -> List[float]:
-    if records:
+def _keyword_scores(scores: Sequence[float], count: int, layout: str) -> List[float]:
+    if layout == "records":
         raise ValueError(
             "no_answer_probabilities= goes with plain lists; SQuAD prediction records carry "
             "their score under the 'no_answer_probability' key."
@@ -361,41 +376,35 @@ def _inputs(inputs: Sequence[str], count: int) -> List[str]:
     return [_check_text(text, f"inputs[{i}]") for i, text in enumerate(inputs)]
 
 
-def _pad_rows(columns: Dict[str, list]) -> None:
-    """Make all columns as long as the longest with None rows.
+def padded(columns: Dict[str, list]) -> Dict[str, list]:
+    """The columns made as long as the longest with None rows, as evaluate's Arrow storage needs
+    them (the qa_em_f1 module writes these); :func:`unpadded` undoes it.
 
-    Optional columns that were not given become all None. SQuAD records are paired by id,
-    so a batch may hold more predictions than references (or the reverse); the padding rows
-    carry no id and are skipped by :func:`align`.
+    >>> padded(to_columns(["Paris"], ["Paris"]))["prediction_ids"]
+    [None]
     """
-    length = max(len(values) for values in columns.values())
-    for values in columns.values():
-        values.extend([None] * (length - len(values)))
+    length = max(map(len, columns.values()))
+    return {name: values + [None] * (length - len(values)) for name, values in columns.items()}
 
 
-def align(columns: Dict[str, list], *, missing: str = "error", extra: str = "error") -> Examples:
-    """Pair the rows of all batches: by id for SQuAD records, by position otherwise.
+def unpadded(columns: Dict[str, list]) -> Dict[str, list]:
+    """Columns of :func:`padded` rows (as evaluate gathers them) back as :func:`to_columns` gives them.
 
-    ``missing``: "error" (default) or "zero" (a question without a prediction scores 0,
-    the official v1.1 rule). ``extra``: "error" (default) or "ignore" (predictions for ids
-    no reference has are left out, as the official scripts do).
+    A prediction column keeps the rows that hold a prediction, a reference column those that
+    hold a reference; a column with nothing in those rows was not given and is empty.
+
+    >>> unpadded(padded(to_columns(["Paris"], ["Paris"]))) == to_columns(["Paris"], ["Paris"])
+    True
     """
-    if missing not in ("error", "zero"):
-        raise ValueError(f"missing must be 'error' or 'zero', got {missing!r}.")
-    if extra not in ("error", "ignore"):
-        raise ValueError(f"extra must be 'error' or 'ignore', got {extra!r}.")
-    prediction_rows = _rows_with_values(columns["predictions"])
-    reference_rows = _rows_with_values(columns["references"])
-    if not prediction_rows or not reference_rows:
-        raise ValueError("Nothing to score: pass at least one prediction and one reference.")
-    with_ids = len(prediction_rows) - _count_none(columns["prediction_ids"], prediction_rows)
-    if with_ids and with_ids != len(prediction_rows):
-        raise ValueError("Some batches were SQuAD records and others plain lists; use one layout for all batches.")
-    scores = _optional_column(columns, "no_answer_probabilities", prediction_rows, "a no-answer score")
-    inputs = _optional_column(columns, "inputs", prediction_rows, "inputs")
-    if not with_ids:
-        return Examples(list(columns["predictions"]), list(columns["references"]), None, scores, inputs)
-    return _align_by_id(columns, prediction_rows, reference_rows, scores, inputs, missing=missing, extra=extra)
+    rows = {side: _rows_with_values(columns[side]) for side in ("predictions", "references")}
+    kept = {}
+    for name in COLUMNS:
+        values = columns[name]
+        side_rows = rows["references" if name in _REFERENCE_COLUMNS else "predictions"]
+        if len(side_rows) != len(values):
+            values = [values[row] for row in side_rows]
+        kept[name] = [] if values.count(None) == len(values) else list(values)
+    return kept
 
 
 def _rows_with_values(column: list) -> Sequence[int]:
@@ -405,30 +414,58 @@ def _rows_with_values(column: list) -> Sequence[int]:
     return [row for row, value in enumerate(column) if value is not None]
 
 
-def _count_none(column: list, rows: Sequence[int]) -> int:
-    if isinstance(rows, range) and len(rows) == len(column):
-        return column.count(None)
-    return sum(column[row] is None for row in rows)
+def align(columns: Dict[str, list], *, missing: str = "error", extra: str = "error") -> Examples:
+    """Pair the columns of all batches: by id for SQuAD records, by position otherwise.
+
+    ``missing``: "error" (default) or "zero" (a question without a prediction scores 0,
+    the official v1.1 rule). ``extra``: "error" (default) or "ignore" (predictions for ids
+    no reference has are left out, as the official scripts do).
+    """
+    if missing not in ("error", "zero"):
+        raise ValueError(f"missing must be 'error' or 'zero', got {missing!r}.")
+    if extra not in ("error", "ignore"):
+        raise ValueError(f"extra must be 'error' or 'ignore', got {extra!r}.")
+    predictions, references = columns["predictions"], columns["references"]
+    if not predictions or not references:
+        raise ValueError("Nothing to score: pass at least one prediction and one reference.")
+    prediction_ids, reference_ids = columns["prediction_ids"], columns["reference_ids"]
+    by_id = paired_by_id(columns)
+    if by_id and (len(prediction_ids) != len(predictions) or len(reference_ids) != len(references)
+                  or None in prediction_ids or None in reference_ids):
+        raise ValueError("Some batches were SQuAD records and others plain lists; use one layout for all batches.")
+    scores = _optional_column(columns["no_answer_probabilities"], len(predictions), "a no-answer score")
+    inputs = _optional_column(columns["inputs"], len(predictions), "inputs")
+    if not by_id:
+        return Examples(list(predictions), list(references), None, scores, inputs)
+    if len(set(prediction_ids)) < len(prediction_ids):
+        rows = [{key: value for key, value in (("prediction_text", text), ("no_answer_probability", score),
+                                                ("input", input_)) if value is not None}
+                for text, score, input_ in zip(predictions, scores or itertools.repeat(None),
+                                               inputs or itertools.repeat(None))]
+        _check_copies(prediction_ids, rows, "prediction")
+    if len(set(reference_ids)) < len(reference_ids):
+        _check_copies(reference_ids, references, "reference")
+    examples, _ = pair_rows(reference_ids, list(references), prediction_ids, predictions,
+                            no_answer_probabilities=scores, inputs=inputs, missing=missing, extra=extra)
+    return examples
 
 
-def _optional_column(columns: Dict[str, list], name: str, rows: Sequence[int], what: str) -> Optional[list]:
-    """The column's values on the prediction rows, or None if it was never given."""
-    column = columns[name]
-    values = column if isinstance(rows, range) and len(rows) == len(column) else [column[row] for row in rows]
-    given = len(values) - _count_none(values, range(len(values)))
+def _optional_column(values: list, count: int, what: str) -> Optional[list]:
+    """The column's values, or None if it was never given (empty, or None in every row)."""
+    given = len(values) - values.count(None)
     if given == 0:
         return None
-    if given < len(values):
-        first = next(i for i, value in enumerate(values) if value is None)
+    if given < count:
+        where = f" (prediction {values.index(None)} has none)" if None in values else ""
         raise ValueError(
-            f"{what} is given for {given} of {len(values)} predictions (prediction {first} has none); "
+            f"{what} is given for {given} of {count} predictions{where}; "
             f"give {what} for every prediction or for none."
         )
     return values
 
 
-def _rows_by_id(ids: List[str], rows: List[tuple], side: str) -> Dict[str, List[int]]:
-    """The positions of each repeated id; a ValueError if a repeated id carries different rows.
+def _check_copies(ids: List[str], rows: list, side: str) -> None:
+    """A ValueError if a repeated id carries different rows.
 
     Bootstrap resampling (evaluate's ``strategy="bootstrap"``) repeats whole examples, so an
     id may come several times with the same record; each copy is then one more row to score.
@@ -437,8 +474,7 @@ def _rows_by_id(ids: List[str], rows: List[tuple], side: str) -> Dict[str, List[
     positions: Dict[str, List[int]] = {}
     for index, id_ in enumerate(ids):
         positions.setdefault(id_, []).append(index)
-    repeated = {id_: found for id_, found in positions.items() if len(found) > 1}
-    for id_, found in repeated.items():
+    for id_, found in positions.items():
         first = rows[found[0]]
         other = next((rows[index] for index in found[1:] if rows[index] != first), None)
         if other is not None:
@@ -447,94 +483,3 @@ def _rows_by_id(ids: List[str], rows: List[tuple], side: str) -> Dict[str, List[
                 f"({_preview(repr(first), 80)} and {_preview(repr(other), 80)}). Give each question its own id; "
                 "repeated identical records (as resampling makes them) are scored once per row."
             )
-    return repeated
-
-
-def _listing(ids: List[str]) -> str:
-    shown = ", ".join(repr(id_) for id_ in ids[:_SHOWN])
-    return shown + (f" and {len(ids) - _SHOWN} more" if len(ids) > _SHOWN else "")
-
-
-def lookalike_ids(prediction_ids: Sequence[str], reference_ids: Sequence[str]) -> str:
-    """A sentence on ids that differ only in Unicode normalisation (NFC vs NFD), or "".
-
-    Such ids print alike but are different strings, so they show up as missing and extra.
-
-    >>> print(lookalike_ids(["Zu\\u0308rich"], ["Z\\u00fcrich"]))
-     1 of them differ from a reference id only in Unicode normalisation (NFC vs NFD), e.g. 'Zu\\u0308rich' vs 'Z\\xfcrich'; normalise both sides' ids with unicodedata.normalize('NFC', id).
-    """
-    if not prediction_ids or not reference_ids:
-        return ""
-    by_form = {unicodedata.normalize("NFC", id_): id_ for id_ in reference_ids}
-    pairs = [(id_, by_form[unicodedata.normalize("NFC", id_)]) for id_ in prediction_ids
-             if unicodedata.normalize("NFC", id_) in by_form]
-    if not pairs:
-        return ""
-    return (
-        f" {len(pairs)} of them differ from a reference id only in Unicode normalisation (NFC vs NFD), "
-        f"e.g. {ascii(pairs[0][0])} vs {ascii(pairs[0][1])}; normalise both sides' ids with "
-        "unicodedata.normalize('NFC', id)."
-    )
-
-
-def _matched_copies(reference_ids: List[str], matched: List[Optional[int]],
-                    repeated_predictions: Dict[str, List[int]]) -> List[Optional[int]]:
-    """Pair the k-th copy of a repeated reference id with the k-th copy of its prediction (the
-    last one when there are fewer), so that each copy keeps its own place in the predictions'
-    order (squad_v2's best-threshold walk)."""
-    seen: Dict[str, int] = {}
-    paired = []
-    for id_, index in zip(reference_ids, matched):
-        copies = repeated_predictions.get(id_)
-        if copies is not None:
-            count = seen.get(id_, 0)
-            index = copies[min(count, len(copies) - 1)]
-            seen[id_] = count + 1
-        paired.append(index)
-    return paired
-
-
-def _align_by_id(columns, prediction_rows, reference_rows, scores, inputs, *, missing: str, extra: str) -> Examples:
-    prediction_ids = [columns["prediction_ids"][row] for row in prediction_rows]
-    reference_ids = [columns["reference_ids"][row] for row in reference_rows]
-    texts = [columns["predictions"][row] for row in prediction_rows]
-    repeated_predictions = repeated_references = {}
-    if len(set(prediction_ids)) < len(prediction_ids):
-        rows = [{key: value for key, value in (("prediction_text", text), ("no_answer_probability", score),
-                                                ("input", input_)) if value is not None}
-                for text, score, input_ in zip(texts, scores or itertools.repeat(None), inputs or itertools.repeat(None))]
-        repeated_predictions = _rows_by_id(prediction_ids, rows, "prediction")
-    if len(set(reference_ids)) < len(reference_ids):
-        rows = [columns["references"][row] for row in reference_rows]
-        repeated_references = _rows_by_id(reference_ids, rows, "reference")
-    position = {id_: index for index, id_ in enumerate(prediction_ids)}
-    known = set(reference_ids)
-    unknown = [id_ for id_ in prediction_ids if id_ not in known]
-    absent = [id_ for id_ in reference_ids if id_ not in position]
-    if unknown and extra == "error":
-        raise ValueError(
-            f"{len(unknown)} predictions have ids that no reference has: {_listing(unknown)}."
-            f"{lookalike_ids(unknown, absent)} "
-            "Remove them, or pass extra='ignore' to leave them out as the official scripts do."
-        )
-    if absent and missing == "error":
-        raise ValueError(
-            f"{len(absent)} references have no prediction: {_listing(absent)}.{lookalike_ids(unknown, absent)} "
-            "Predict every question, or pass missing='zero' to score them 0 as the official v1.1 script does."
-        )
-    matched = [position.get(id_) for id_ in reference_ids]
-    if repeated_predictions or repeated_references:
-        matched = _matched_copies(reference_ids, matched, repeated_predictions)
-
-    def pick(values):
-        return None if values is None else [None if index is None else values[index] for index in matched]
-
-    return Examples(
-        predictions=pick(texts),
-        references=[columns["references"][row] for row in reference_rows],
-        ids=reference_ids,
-        no_answer_probabilities=pick(scores),
-        inputs=pick(inputs),
-        # a question without a prediction is never walked (it cannot abstain): any place will do
-        no_answer_order=None if scores is None else [-1 if index is None else index for index in matched],
-    )

@@ -56,7 +56,7 @@ class MetricBackend:
         self.options = {**options, "return_per_example": per_example}
         self.checked = make_options(preset, **self.options)  # raises on bad options, before any evaluation
         self.module = metric
-        self.scorer = QAScorer(preset, **self.options) if metric is None else None
+        self.scorer = QAScorer.from_options(self.checked) if metric is None else None
         self.pending = False
 
     @property

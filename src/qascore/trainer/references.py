@@ -1,15 +1,18 @@
 """Gold answers given to the Trainer adapter, in evaluation order, as lists of strings.
 
 Labels hold one tokenised answer, but official SQuAD scoring takes the best match over all gold
-answers. The adapter therefore accepts the gold answers separately, in any of the shapes users
-have at hand: answer strings, lists of answers, a ``datasets`` ``answers`` column
-(``{"text": [...], "answer_start": [...]}``) or SQuAD records (``{"id", "answers": {...}}``).
+answers. The adapter therefore accepts the gold answers separately, in every shape
+:func:`qascore.records.answers_of` reads (answer strings, lists of answers, a ``datasets``
+``answers`` column ``{"text": [...], "answer_start": [...]}``, SQuAD JSON answer lists) or as
+SQuAD records (``{"id", "answers": ...}``).
 
 >>> gold_answers([["Denver Broncos", "Broncos"], "Paris", {"text": ["1990"], "answer_start": [3]}])
 ([['Denver Broncos', 'Broncos'], ['Paris'], ['1990']], None)
 >>> gold_answers([{"id": "q1", "answers": {"text": ["Paris"], "answer_start": [0]}}])
 ([['Paris']], ['q1'])
 """
+
+from qascore.records import answers_of
 
 
 def gold_answers(references):
@@ -21,32 +24,13 @@ def gold_answers(references):
         )
     answer_lists, ids = [], []
     for position, reference in enumerate(references):
+        where = f"reference {position}"
         if isinstance(reference, dict) and "answers" in reference:
             if "id" not in reference:
                 raise ValueError(f"reference {position} is a SQuAD record without an 'id': {reference!r}")
             ids.append(str(reference["id"]))
-            reference = reference["answers"]
-        answer_lists.append(_answer_texts(reference, position))
+            reference, where = reference["answers"], f"reference {position}['answers']"
+        answer_lists.append(answers_of(reference, where))
     if ids and len(ids) != len(answer_lists):
         raise ValueError("references mix SQuAD records with plain answers; use one shape for all of them")
     return answer_lists, (ids or None)
-
-
-def _answer_texts(reference, position):
-    if isinstance(reference, str):
-        return [reference]
-    if isinstance(reference, dict):
-        if "text" not in reference:
-            raise ValueError(
-                f"reference {position} is a dict without 'text': {reference!r}; expected "
-                "{'text': [...], 'answer_start': [...]} or a SQuAD record {'id', 'answers'}"
-            )
-        reference = reference["text"]
-        if isinstance(reference, str):
-            return [reference]
-    if isinstance(reference, (list, tuple)) and all(isinstance(text, str) for text in reference):
-        return list(reference)
-    raise TypeError(
-        f"reference {position} should be an answer string, a list of answer strings, an answers dict "
-        f"or a SQuAD record, got {reference!r}"
-    )
