@@ -23,7 +23,8 @@ and time everything from opening them to the scores:
 
 - ``official-files``: the official script end to end (``json.load`` both files, then score).
 - ``qascore-files``: ``qascore.files.score.score_files``, what ``qascore score`` runs.
-- ``qascore-files-parallel``: the same with ``num_proc=<usable cores>`` (``qascore score --num-proc``).
+- ``qascore-files-parallel``: the same with ``num_proc=<usable cores>`` (``qascore score --num-proc``: the
+  files are read in one process, the paired questions scored on the cores).
 """
 
 import dataclasses
@@ -174,7 +175,7 @@ PEERS = {
              inputs="files"),
         Peer("qascore-files", "qascore score (score_files), files end to end", _prepare_qascore_files,
              _score_qascore_files, inputs="files"),
-        Peer("qascore-files-parallel", "qascore score --num-proc cores, files end to end", _prepare_qascore_files,
+        Peer("qascore-files-parallel", "qascore score --num-proc cores (read in one process)", _prepare_qascore_files,
              _score_qascore_files_parallel, inputs="files"),
     )
 }

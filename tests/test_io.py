@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
 import resource
 import subprocess
@@ -236,6 +237,115 @@ def test_score_files_counts_what_was_overridden_and_checks_the_option(tmp_path):
     assert "overridden" not in score_files(SHARED_DATA / "squad/dev-v1.1.json", SHARED_DATA / official_cases()[0][0]["predictions"])["counts"]
     with pytest.raises(ValueError, match="duplicate_keys must be one of error, last, got 'first'"):
         score_files(gold, predictions, duplicate_keys="first")
+
+
+def shuffled_copy_repeating(path, folder, repeated):
+    """The predictions file in random order, ``repeated``'s entry first and a second one, another answer, near the end."""
+    entries = list(json.loads(path.read_text(encoding="utf-8")).items())
+    random.Random(0).shuffle(entries)
+    entries.sort(key=lambda entry: entry[0] != repeated)
+    entries.insert(len(entries) - 3, (repeated, "a later answer"))
+    copy = folder / "predictions.json"
+    copy.write_text("{" + ", ".join(f"{json.dumps(key)}: {json.dumps(value)}" for key, value in entries) + "}",
+                    encoding="utf-8")
+    return copy
+
+
+def test_a_prediction_id_repeated_far_apart_is_an_error_or_the_last_value_with_any_num_proc(tmp_path):
+    case = official_cases()[0][0]
+    data = SHARED_DATA / case["data"]
+    repeated = "56be4db0acb8001400a502ec"  # the first question of dev-v1.1.json
+    predictions = shuffled_copy_repeating(SHARED_DATA / case["predictions"], tmp_path, repeated)
+    for num_proc in (1, 2):
+        with pytest.raises(ValueError, match=re.escape(f"{predictions}: the top-level object repeats key '{repeated}' "
+                                                       "(2 times); remove the repeats, or pass --duplicate-keys last")):
+            score_files(data, predictions, num_proc=num_proc)
+    last = dict(duplicate_keys="last", per_example=True, keep_examples=True)
+    one = score_files(data, predictions, **last)
+    assert one["examples"].predictions[one["examples"].ids.index(repeated)] == "a later answer"
+    assert one["counts"]["overridden"] == {str(predictions): 1}
+    many = score_files(data, predictions, num_proc=2, **last)
+    assert {key: many[key] for key in ("results", "counts", "examples")} == \
+        {key: one[key] for key in ("results", "counts", "examples")}
+
+
+def edited_data(tmp_path, edit):
+    """dev-v1.1.json with ``edit`` applied to its last question; returns its path and place."""
+    document = json.loads((SHARED_DATA / "squad" / "dev-v1.1.json").read_text(encoding="utf-8"))
+    articles = document["data"]
+    paragraphs = articles[-1]["paragraphs"]
+    questions = paragraphs[-1]["qas"]
+    field = edit(questions[-1], first=articles[0]["paragraphs"][0]["qas"][0])
+    path = tmp_path / "dev.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path, f"data[{len(articles) - 1}].paragraphs[{len(paragraphs) - 1}].qas[{len(questions) - 1}]{field}"
+
+
+def repeat_the_first_id(question, first):
+    question["id"] = first["id"]
+    return ""
+
+
+def add_a_bad_answer(question, first):
+    question["answers"].append({"text": 7})
+    return f".answers[{len(question['answers']) - 1}]"
+
+
+@pytest.mark.parametrize("edit, message", [
+    (repeat_the_first_id, "question id '56be4db0acb8001400a502ec' appears twice (second at position 10569)"),
+    (add_a_bad_answer, "{place}: expected a string or an object with a 'text' string, got {{'text': 7}}"),
+])
+def test_errors_in_a_scored_file_are_reported_with_their_place_in_the_whole_file(tmp_path, edit, message):
+    data, place = edited_data(tmp_path, edit)
+    for num_proc in (1, 2):
+        with pytest.raises(ValueError, match=re.escape(f"{data}: " + message.format(place=place))):
+            score_files(data, SHARED_DATA / official_cases()[0][0]["predictions"], num_proc=num_proc)
+
+
+def dev_file_bytes(tmp_path, edit):
+    """dev-v1.1.json as bytes, ``edit``-ed (it gets and returns the bytes), written to tmp_path; returns its path."""
+    path = tmp_path / "dev.json"
+    path.write_bytes(edit((SHARED_DATA / "squad" / "dev-v1.1.json").read_bytes()))
+    return path
+
+
+def in_last_question(insert):
+    """An edit that puts ``insert`` (bytes) just after the last question's opening brace."""
+    def edit(raw):
+        place = raw.rindex(b'{"answers"') + 1
+        return raw[:place] + insert + raw[place:]
+    return edit
+
+
+REPEATED_VERSION = lambda raw: b'{"version": "1.0", ' + raw[1:]  # noqa: E731 - the file's first and last key
+
+
+@pytest.mark.parametrize("edit, message", [
+    (REPEATED_VERSION, r": the top-level object repeats key 'version' \(2 times\); "),
+    (in_last_question(b'"x": ' + b"[" * 100_000 + b"]" * 100_000 + b", "),
+     r":1:\d+: JSON nested 100007 levels deep, deeper than Python's json module reads; "),
+    (in_last_question(b'"x": "\xff", '), r": byte offset \d+ \(line 1\): not valid UTF-8 \(byte 0xff: invalid start byte\); "),
+    (in_last_question(b'"x": "\xed\xa0\x80", '), r": byte offset \d+ \(line 1\): not valid UTF-8 \(byte 0xed: "),
+], ids=["repeated-top-level-key", "nested-too-deeply", "not-utf8", "encoded-surrogate"])
+def test_a_data_file_the_reader_refuses_is_refused_alike_with_any_num_proc(tmp_path, edit, message):
+    data = dev_file_bytes(tmp_path, edit)
+    errors = []
+    for num_proc in (1, 2):
+        with pytest.raises(ValueError, match=re.escape(str(data)) + message) as error:
+            score_files(data, SHARED_DATA / official_cases()[0][0]["predictions"], num_proc=num_proc)
+        errors.append(str(error.value))
+    assert errors[0] == errors[1]
+
+
+def test_a_repeated_top_level_key_with_duplicate_keys_last_gives_the_same_numbers_with_any_num_proc(tmp_path):
+    data = dev_file_bytes(tmp_path, REPEATED_VERSION)
+    predictions = SHARED_DATA / official_cases()[0][0]["predictions"]
+    last = dict(duplicate_keys="last", per_example=True, keep_examples=True)
+    one = score_files(data, predictions, **last)
+    assert one["counts"]["overridden"] == {str(data): 1}
+    many = score_files(data, predictions, num_proc=2, **last)
+    assert {key: many[key] for key in ("results", "counts", "examples")} == \
+        {key: one[key] for key in ("results", "counts", "examples")}
 
 
 def test_command_line_refuses_repeats_or_warns_with_duplicate_keys_last(tmp_path, capsys):

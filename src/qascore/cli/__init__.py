@@ -464,7 +464,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         type=_num_proc,
         default=1,
-        help=f"score on N >= 1 processes, same numbers (default 1); more than the CPUs available ({cpus} here) "
+        help=f"score on N >= 1 processes (the files are read in one), same numbers (default 1); more than the "
+        f"CPUs available ({cpus} here) "
         f"is capped to {cpus}",
     )
     score.add_argument("--json", action="store_true", help="print JSON (the default when output is piped)")

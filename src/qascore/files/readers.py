@@ -13,6 +13,10 @@ Predictions (``load_predictions``) are the official ``{id: text}`` JSON object, 
 ``{"id", "prediction_text"[, "no_answer_probability"]}``. No-answer scores
 (``load_no_answer_probabilities``) are the official ``{id: float}`` JSON object.
 
+``load_reference_columns`` gives what scoring a file needs, as columns (ids, answer texts and,
+when asked, question texts): a well-formed SQuAD-format file is read straight from the parsed
+document, and anything else goes through ``load_references``' checks.
+
 Every problem is reported as a one-line ``ValueError`` naming the file and the place in it
 (line and column of a JSON syntax error, the JSON path of a bad record or of an object that
 repeats a key, the line of a JSON Lines record, the byte offset of text that is not UTF-8).
@@ -51,21 +55,25 @@ True
 from __future__ import annotations
 
 import collections
+import dataclasses
 import io as _io
+import itertools
 import json
 import math
 import os
 import re
 import stat
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 from qascore.cyclic_gc import cyclic_gc_paused
 from qascore.records import all_of_type
 
 __all__ = [
     "DUPLICATE_KEYS",
+    "ReferenceColumns",
     "load_references",
+    "load_reference_columns",
     "load_predictions",
     "load_no_answer_probabilities",
     "read_json",
@@ -294,10 +302,89 @@ def load_references(path: str | os.PathLike, *, split: str | None = None, duplic
         else:
             document = read_json(path, duplicate_keys=duplicate_keys, overridden=overridden)
             return references_from_document(document, source=str(path))
-    _reject_duplicate_ids(records, path)
-    if not records:
-        raise ValueError(f"{path}: contains no questions")
+    _check_ids([record["id"] for record in records], path)
     return records
+
+
+@dataclasses.dataclass
+class ReferenceColumns:
+    """Gold questions as columns: ``ids``, ``answers`` (each question's answer texts) and ``questions``
+    (each question's text, None where it has none; the column itself is None unless asked for)."""
+
+    ids: list
+    answers: list
+    questions: Optional[list] = None
+
+
+def load_reference_columns(path: str | os.PathLike, *, split: str | None = None, duplicate_keys: str = "error",
+                           overridden: dict | None = None, questions: bool = False) -> ReferenceColumns:
+    """The ids and answer texts (and, if ``questions``, question texts) of :func:`load_references`' records.
+
+    A SQuAD-format JSON file is read straight from the parsed document; anything unusual in it
+    (a missing field, another type, an id that is a number, another answer layout) sends it
+    through :func:`references_from_document`, which reads it or names the problem and its place.
+
+    >>> import tempfile, pathlib
+    >>> dev = pathlib.Path(tempfile.mkdtemp()) / "dev.json"
+    >>> _ = dev.write_text('{"data": [{"paragraphs": [{"qas": [{"id": "q1", "question": "Who?", '
+    ...                    '"answers": [{"text": "Denver Broncos", "answer_start": 177}]}]}]}]}')
+    >>> load_reference_columns(dev, questions=True)
+    ReferenceColumns(ids=['q1'], answers=[['Denver Broncos']], questions=['Who?'])
+    """
+    path = Path(path)
+    with cyclic_gc_paused():
+        if path.is_dir() or path.suffix.lower() in _JSONL_SUFFIXES:
+            records = load_references(path, split=split, duplicate_keys=duplicate_keys, overridden=overridden)
+            return _columns_of(records, questions=questions)
+        document = read_json(path, duplicate_keys=duplicate_keys, overridden=overridden)
+        columns = _squad_columns(document, questions=questions)
+        if columns is None:
+            return _columns_of(references_from_document(document, source=str(path)), questions=questions)
+    _check_ids(columns.ids, path)
+    return columns
+
+
+def _columns_of(records: list[dict], *, questions: bool) -> ReferenceColumns:
+    return ReferenceColumns(ids=[record["id"] for record in records],
+                            answers=[record["answers"]["text"] for record in records],
+                            questions=[record.get("question") for record in records] if questions else None)
+
+
+def _squad_columns(document: Any, *, questions: bool) -> ReferenceColumns | None:
+    """The columns of a SQuAD-format document whose every field has the official type; None otherwise.
+
+    Nothing is checked question by question: the walk stops at the first field that is absent
+    or cannot be walked, and the types are checked a column at a time.
+    """
+    ids, answers, layouts = [], [], []
+    texts = [] if questions else None
+    try:
+        articles = document["data"]
+        if type(articles) is not list:
+            return None
+        for article in articles:
+            paragraphs = article["paragraphs"]
+            if type(paragraphs) is not list:
+                return None
+            for paragraph in paragraphs:
+                qas = paragraph["qas"]
+                if type(qas) is not list:
+                    return None
+                for qa in qas:
+                    ids.append(qa["id"])
+                    layout = qa["answers"]
+                    layouts.append(layout)
+                    answers.append([answer["text"] for answer in layout])
+                    if texts is not None:
+                        texts.append(qa.get("question"))
+    except (KeyError, TypeError):  # a missing field, or a value that is not an object where one is needed
+        return None
+    starts = map(dict.get, itertools.chain.from_iterable(layouts), itertools.repeat("answer_start"),
+                 itertools.repeat(_NO_ANSWER_START))
+    if not (all_of_type(ids, str) and all_of_type(layouts, list) and all_of_type(starts, int)
+            and all_of_type(itertools.chain.from_iterable(answers), str) and (texts is None or all_of_type(texts, str))):
+        return None
+    return ReferenceColumns(ids=ids, answers=answers, questions=texts)
 
 
 def references_from_document(document: Any, *, source: str = "references") -> list[dict]:
@@ -319,9 +406,7 @@ def references_from_document(document: Any, *, source: str = "references") -> li
                 "{id, answers} records; give the official dev file, a .jsonl of {id, answers}, or a "
                 "datasets directory saved with save_to_disk"
             )
-    _reject_duplicate_ids(records, source)
-    if not records:
-        raise ValueError(f"{source}: contains no questions")
+    _check_ids([record["id"] for record in records], source)
     return records
 
 
@@ -491,14 +576,17 @@ def _field(container: Any, name: str, kind: type | tuple, field: str = "") -> An
     return value
 
 
-def _reject_duplicate_ids(records: list[dict], path: str | Path) -> None:
-    if len({record["id"] for record in records}) == len(records):
+def _check_ids(ids: list[str], path: str | Path) -> None:
+    """A ValueError if no question or the same id twice."""
+    if not ids:
+        raise ValueError(f"{path}: contains no questions")
+    if len(set(ids)) == len(ids):
         return
     seen: set[str] = set()
-    for index, record in enumerate(records):
-        if record["id"] in seen:
-            raise ValueError(f"{path}: question id {record['id']!r} appears twice (second at position {index})")
-        seen.add(record["id"])
+    for index, question_id in enumerate(ids):
+        if question_id in seen:
+            raise ValueError(f"{path}: question id {question_id!r} appears twice (second at position {index})")
+        seen.add(question_id)
 
 
 # ---------------------------------------------------------------- system outputs

@@ -4,8 +4,9 @@ This is what ``qascore score`` and ``qascore compare`` run, and what the Space's
 calls: files are read with :mod:`qascore.files.readers`, paired by question id
 (:func:`qascore.pairing.pair_by_id`) and scored with the official scripts' rules for
 incomplete files (a question without a prediction scores 0, a prediction for an unknown id
-is ignored; both are counted). With ``num_proc > 1`` each process reads and scores a piece
-of both files (:mod:`qascore.files.parallel`); the numbers are the same.
+is ignored; both are counted). The files are read in one process (the gold data as columns,
+:func:`qascore.files.readers.load_reference_columns`); with ``num_proc > 1`` the paired
+questions are scored on that many processes, with the same numbers.
 
 >>> import json, tempfile, pathlib
 >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -23,10 +24,15 @@ import sys
 from pathlib import Path
 
 import qascore
-from qascore.api import compute_paired, make_options
+from qascore.api import make_options
 from qascore.cyclic_gc import cyclic_gc_paused
-from qascore.files.parallel import FileScores, score_in_pieces
-from qascore.files.readers import check_duplicate_keys, load_no_answer_probabilities, load_predictions, load_references
+from qascore.files.readers import (
+    ReferenceColumns,
+    check_duplicate_keys,
+    load_no_answer_probabilities,
+    load_predictions,
+    load_reference_columns,
+)
 from qascore.pairing import pair_by_id
 from qascore.parallel import check_num_proc, score_aligned_in_processes
 from qascore.records import lookalike_ids
@@ -62,18 +68,18 @@ def score_files(
 ) -> dict:
     """Score a predictions file against a data file the way the official scripts do.
 
-    Returns ``{"results", "signature", "options", "counts", "no_answer", "examples"}``: the
-    scores, their signature, the qascore options used, the counts, the loaded ``{id: score}``
-    no-answer scores (or None) and, with ``keep_examples=True``, the paired examples (ids,
-    prediction texts and gold answers in data order; None otherwise). ``counts`` has the
-    number of questions, of predictions scored, of questions without a prediction
-    (``missing``, scored 0) and of predictions for ids not in the data (``extra``, ignored).
+    Returns ``{"results", "signature", "options", "counts", "no_answer", "examples", "scored"}``:
+    the scores, their signature, the qascore options used, the counts, the loaded
+    ``{id: score}`` no-answer scores (or None) and, with ``keep_examples=True``, the paired
+    examples (ids, prediction texts and gold answers in data order) and their per-question
+    scores (:class:`qascore.scoring.results.ScoredExamples`, what :func:`raw_scores` reads;
+    both None otherwise). ``counts`` has the number of questions, of predictions scored, of
+    questions without a prediction (``missing``, scored 0) and of predictions for ids not in
+    the data (``extra``, ignored).
     ``per_example=True`` also keeps per-question scores in ``results["per_example"]``.
 
-    ``num_proc`` reads and scores the files on that many processes, with the same numbers.
-    That needs the official layouts (a SQuAD-format JSON data file and a ``{id: text}`` JSON
-    predictions file); other files, and any file with ``question_types=True``, are read in one
-    process and scored on ``num_proc``.
+    ``num_proc`` scores the paired questions on that many processes (the files are read in
+    one), with the same numbers.
 
     A JSON object that repeats a key (such as a prediction id), or a JSON Lines predictions or
     no-answer file that repeats an id, is an error (``duplicate_keys="error"``). With
@@ -97,40 +103,36 @@ def score_files(
     options = {"preset": preset, "missing": "zero", "extra": "ignore",
                **{name: value for name, value in given.items() if value is not None}}
     checked = make_options(return_per_example=per_example, **options)
-    no_answer = None if no_answer_file is None else load_no_answer_probabilities(no_answer_file, **reading)
-    if no_answer is not None and preset != "squad_v2":
-        raise ValueError(f"{no_answer_file}: no-answer scores apply to preset squad_v2 only, not {preset}")
-    in_pieces = num_proc > 1 and not question_types and _official_layouts(data, predictions)
-    with _Stages(enabled=progress and _is_large(data)) as stages:
-        scores = None
-        if in_pieces:
-            stages.plan(1)
-            stages.next(f"reading and scoring {Path(data).name} on {num_proc} processes")
-            scores = score_in_pieces(Path(data), Path(predictions), options=checked, num_proc=num_proc,
-                                     no_answer=no_answer, no_answer_file=no_answer_file, keep_examples=keep_examples)
-        if scores is None:
-            scores = _score_in_one_process(data, predictions, options=checked, split=split, no_answer=no_answer,
-                                           no_answer_file=no_answer_file, keep_examples=keep_examples, stages=stages,
-                                           reading=reading, question_types=question_types, num_proc=num_proc)
-    if duplicate_keys == "last":
-        scores.counts["overridden"] = overridden
-    _check_coverage(scores.counts, data=data, predictions=predictions, strict=strict)
-    with cyclic_gc_paused():
-        results = summarize(scores.scored, checked)
-    return {
-        "results": results,
-        "signature": qascore.signature(**options),
-        "counts": scores.counts,
-        "no_answer": no_answer,
-        "examples": scores.examples,
-        "options": options,
-    }
+    # One pause for the whole run: switched back on while the columns are alive, the collector would scan them all.
+    with cyclic_gc_paused(), _Stages(3, enabled=progress and _is_large(data)) as stages:
+        no_answer = None if no_answer_file is None else load_no_answer_probabilities(no_answer_file, **reading)
+        if no_answer is not None and preset != "squad_v2":
+            raise ValueError(f"{no_answer_file}: no-answer scores apply to preset squad_v2 only, not {preset}")
+        stages.next(f"reading {Path(data).name}")
+        gold = load_reference_columns(data, split=split, questions=question_types, **reading)
+        stages.next(f"reading {Path(predictions).name}")
+        predicted = load_predictions(predictions, **reading)
+        examples, counts = _paired(gold, predicted, no_answer, no_answer_file=no_answer_file)
+        del predicted
+        if question_types:
+            examples.inputs = _question_texts(gold, data)
+        del gold
+        stages.next(f"scoring {counts['questions']} questions")
+        scored = score_aligned_in_processes(examples, options=checked, num_proc=num_proc)
+        if duplicate_keys == "last":
+            counts["overridden"] = overridden
+        _check_coverage(counts, data=data, predictions=predictions, strict=strict)
+        results = summarize(scored, checked)
+        kept = {"examples": examples, "scored": scored} if keep_examples else {"examples": None, "scored": None}
+        del examples, scored  # freed before the collector is back on
+    return {"results": results, "signature": qascore.signature(**options), "counts": counts, "no_answer": no_answer,
+            **kept, "options": options}
 
 
-def _official_layouts(data: str | Path, predictions: str | Path) -> bool:
-    """Whether the files are a SQuAD-format JSON data file and a JSON predictions object (by their names)."""
-    data, predictions = Path(data), Path(predictions)
-    return all(path.is_file() and path.suffix.lower() == ".json" for path in (data, predictions))
+def _paired(gold: ReferenceColumns, predicted: dict, no_answer: dict | None, *, no_answer_file) -> tuple:
+    """:func:`qascore.pairing.pair_by_id` of the gold columns (it takes ``{"id", "answers": {"text"}}`` records)."""
+    records = [{"id": question_id, "answers": {"text": texts}} for question_id, texts in zip(gold.ids, gold.answers)]
+    return pair_by_id(records, predicted, no_answer, no_answer_file=no_answer_file)
 
 
 def _check_split(data: str | Path, split: str | None) -> None:
@@ -138,38 +140,13 @@ def _check_split(data: str | Path, split: str | None) -> None:
         raise ValueError(f"{data}: is a file, --split {split!r} applies to a dataset directory saved with save_to_disk")
 
 
-def _score_in_one_process(data, predictions, *, options, split, no_answer, no_answer_file, keep_examples,
-                          stages, reading: dict, question_types: bool, num_proc: int) -> FileScores:
-    """Read and pair both files in this process, score them on ``num_proc`` processes.
-
-    ``reading`` holds the loaders' duplicate-key arguments; ``question_types`` pairs each
-    question's text as its input.
-    """
-    stages.plan(3)
-    with cyclic_gc_paused():  # on until the records are freed: switched back on, it would scan all of them
-        stages.next(f"reading {Path(data).name}")
-        references = load_references(data, split=split, **reading)
-        stages.next(f"reading {Path(predictions).name}")
-        predicted = load_predictions(predictions, **reading)
-        examples, counts = pair_by_id(references, predicted, no_answer, no_answer_file=no_answer_file)
-        if question_types:
-            examples.inputs = _question_texts(references, data)
-        del references, predicted
-        stages.next(f"scoring {counts['questions']} questions")
-        scored = score_aligned_in_processes(examples, options=options, num_proc=num_proc)
-        kept = examples if keep_examples else None
-        del examples
-    return FileScores(scored=scored, counts=counts, examples=kept)
-
-
-def _question_texts(references: list[dict], data) -> list[str]:
-    """Each record's question text; a ValueError naming the first question that has none."""
-    texts = [record.get("question") for record in references]
-    for record, text in zip(references, texts):
+def _question_texts(gold: ReferenceColumns, data) -> list[str]:
+    """Each question's text; a ValueError naming the first question that has none."""
+    for question_id, text in zip(gold.ids, gold.questions):
         if not (text and text.strip()):
-            raise ValueError(f"{data}: question {record['id']!r} has no question text (a non-empty 'question' "
+            raise ValueError(f"{data}: question {question_id!r} has no question text (a non-empty 'question' "
                              "string); --question-types needs the text of every question")
-    return texts
+    return gold.questions
 
 
 def _check_coverage(counts: dict, *, data, predictions, strict: bool) -> None:
@@ -193,13 +170,9 @@ def _is_large(path: str | Path) -> bool:
 class _Stages:
     """A one-line progress display on stderr over the stages of a long run (read, read, score)."""
 
-    def __init__(self, *, enabled: bool):
-        self._enabled = enabled
-        self._total = self._done = self._width = 0
-
-    def plan(self, total: int) -> None:
-        """Start counting ``total`` stages (again, when one process takes over from several)."""
-        self._total, self._done = total, 0
+    def __init__(self, total: int, *, enabled: bool):
+        self._enabled, self._total = enabled, total
+        self._done = self._width = 0
 
     def next(self, description: str) -> None:
         if not self._enabled:
@@ -226,18 +199,14 @@ def raw_scores(scored: dict) -> dict:
     no-answer scores were given, each question's score and whether it has a gold answer:
     ``{"exact", "f1", "no_answer_scores", "has_answer"}`` (the last two None without scores).
     """
-    examples = scored["examples"]
-    if examples is None:
+    per_question = scored["scored"]
+    if per_question is None:
         raise ValueError("raw_scores needs the paired examples: call score_files(..., keep_examples=True)")
-    ignored = ("no_answer_threshold", "confidence_level")  # raw scores, no interval
-    options = {key: value for key, value in scored["options"].items() if key not in ignored}
-    per_example = compute_paired(examples, return_per_example=True, **options)["per_example"]
-    exact_key = next(key for key in per_example if key not in ("id", "f1"))
-    raw = {"exact": per_example[exact_key], "f1": per_example["f1"], "no_answer_scores": None, "has_answer": None}
-    if scored["no_answer"] is not None:
-        # A question without a prediction never abstains (-inf), as qascore scores it.
-        raw["no_answer_scores"] = [scored["no_answer"].get(question_id, float("-inf")) for question_id in examples.ids]
-        raw["has_answer"] = [bool(answers) for answers in examples.references]
+    raw = {"exact": per_question.exact.tolist(), "f1": per_question.f1.tolist(), "no_answer_scores": None,
+           "has_answer": None}
+    if per_question.no_answer_scores is not None:  # a question without a prediction never abstains (-inf)
+        raw["no_answer_scores"] = per_question.no_answer_scores.tolist()
+        raw["has_answer"] = list(map(bool, per_question.has_answer))
     return raw
 
 
