@@ -141,7 +141,8 @@ def test_pairing_by_id_keeps_data_order_and_counts_what_is_missing_or_extra():
     references = load_references(SHARED_DATA / "squad/dev-v1.1.json")[:4]
     ids = [record["id"] for record in references]
     predicted = {ids[3]: "three", "unknown": "x", ids[0]: "zero"}
-    examples, counts = pair_by_id(references, predicted, {ids[3]: 0.1, ids[0]: 0.2, "unknown": 0.3})
+    answers = [record["answers"]["text"] for record in references]
+    examples, counts = pair_by_id(ids, answers, predicted, {ids[3]: 0.1, ids[0]: 0.2, "unknown": 0.3})
     assert examples.ids == ids
     assert examples.predictions == ["zero", None, None, "three"]
     assert examples.references == [record["answers"]["text"] for record in references]
@@ -149,7 +150,7 @@ def test_pairing_by_id_keeps_data_order_and_counts_what_is_missing_or_extra():
     assert counts == {"questions": 4, "predicted": 2, "missing": 2, "extra": 1,
                       "missing_ids": ids[1:3], "extra_ids": ["unknown"]}
     with pytest.raises(ValueError, match=f"na.json: has no no-answer score for question id '{ids[3]}'"):
-        pair_by_id(references, predicted, {ids[0]: 0.2}, no_answer_file="na.json")
+        pair_by_id(ids, answers, predicted, {ids[0]: 0.2}, no_answer_file="na.json")
 
 
 # ---------------------------------------------------------------- repeated keys and ids

@@ -161,23 +161,22 @@ def pair_rows(
     return examples, counts
 
 
-def pair_by_id(references: list[dict], predicted: dict, no_answer: dict | None = None, *,
+def pair_by_id(ids: Sequence[str], answers: list[list[str]], predicted: dict, no_answer: dict | None = None, *,
                no_answer_file: str | Path | None = None) -> tuple[Examples, dict]:
-    """Pair loaded gold records with ``{id: text}`` predictions, in data order, as the official scripts do.
+    """Pair the gold columns (``ids``, each question's ``answers``) with ``{id: text}`` predictions,
+    in data order, as the official scripts do.
 
     :func:`pair_rows` with ``missing="zero"`` and ``extra="ignore"``: a question without a
     prediction gets None (it scores 0); predictions for unknown ids are left out. Tied
     no-answer scores keep the order of ``no_answer``'s keys (the official script's stable sort
     walks the ``--na-prob-file`` in its own order). Returns the examples and the counts.
 
-    >>> examples, counts = pair_by_id([{"id": "q1", "answers": {"text": ["Paris"]}},
-    ...                                {"id": "q2", "answers": {"text": ["Rome"]}}], {"q1": "Paris", "q9": "Oslo"})
+    >>> examples, counts = pair_by_id(["q1", "q2"], [["Paris"], ["Rome"]], {"q1": "Paris", "q9": "Oslo"})
     >>> examples.predictions, counts["missing_ids"], counts["extra_ids"]
     (['Paris', None], ['q2'], ['q9'])
     """
-    ids = [record["id"] for record in references]
-    examples, counts = pair_rows(ids, [record["answers"]["text"] for record in references], list(predicted),
-                                 list(predicted.values()), missing="zero", extra="ignore")
+    examples, counts = pair_rows(ids, answers, list(predicted), list(predicted.values()), missing="zero",
+                                 extra="ignore")
     if no_answer is not None:
         scores = [None if text is None else no_answer.get(question_id)
                   for question_id, text in zip(ids, examples.predictions)]

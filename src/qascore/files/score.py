@@ -112,7 +112,7 @@ def score_files(
         gold = load_reference_columns(data, split=split, questions=question_types, **reading)
         stages.next(f"reading {Path(predictions).name}")
         predicted = load_predictions(predictions, **reading)
-        examples, counts = _paired(gold, predicted, no_answer, no_answer_file=no_answer_file)
+        examples, counts = pair_by_id(gold.ids, gold.answers, predicted, no_answer, no_answer_file=no_answer_file)
         del predicted
         if question_types:
             examples.inputs = _question_texts(gold, data)
@@ -127,12 +127,6 @@ def score_files(
         del examples, scored  # freed before the collector is back on
     return {"results": results, "signature": qascore.signature(**options), "counts": counts, "no_answer": no_answer,
             **kept, "options": options}
-
-
-def _paired(gold: ReferenceColumns, predicted: dict, no_answer: dict | None, *, no_answer_file) -> tuple:
-    """:func:`qascore.pairing.pair_by_id` of the gold columns (it takes ``{"id", "answers": {"text"}}`` records)."""
-    records = [{"id": question_id, "answers": {"text": texts}} for question_id, texts in zip(gold.ids, gold.answers)]
-    return pair_by_id(records, predicted, no_answer, no_answer_file=no_answer_file)
 
 
 def _check_split(data: str | Path, split: str | None) -> None:
