@@ -12,7 +12,7 @@ Two Trainer behaviours break the usual recipe, and the features made here avoid 
 
 Offsets outside the context are ``None``, which the span search reads as "not answerable here".
 
-Usage (tests/test_trainer_extractive.py runs it with a real Trainer)::
+Usage (tests/trainer/test_trainer_extractive.py runs it with a real Trainer)::
 
     features = datasets.Dataset.from_dict(prepare_features(tokenizer, examples, max_length=384, stride=128))
 """

@@ -32,7 +32,7 @@ RECORD_PRED = {"id": "q1", "prediction_text": "Paris"}
         ([RECORD_PRED], [{"id": "q1", "answers": {"text": "Paris"}}], {}, TypeError, r"\['text'\] is a string"),
         ([RECORD_PRED], [{"id": "q1", "answers": {"answer_start": [0]}}], {}, ValueError, "has no 'text' key"),
         # a repeated id is refused when its records differ (identical copies, as resampling makes
-        # them, are scored row by row: tests/test_clients.py)
+        # them, are scored row by row: tests/core/test_clients.py)
         ([RECORD_PRED, dict(RECORD_PRED, prediction_text="Lyon")], [RECORD_REF], {}, ValueError,
          "Duplicate prediction ids: 'q1' comes 2 times with different records"),
         ([RECORD_PRED], [RECORD_REF, dict(RECORD_REF, answers={"text": ["Lyon"]})], {}, ValueError,

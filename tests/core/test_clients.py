@@ -5,7 +5,7 @@ bootstrap resampling, evaluate.combine, datasets objects, torchmetrics' SQuAD in
 lm-evaluation-harness's squadv2 aggregation, transformers' run_qa.py and the Hugging Face
 course's compute_metrics) on real SQuAD dev questions, and checks the numbers against the shipped
 twin of the official scripts (qascore.scoring.reference), which the official figures in
-expected.json pin down (tests/test_core_reference.py).
+expected.json pin down (tests/core/test_core_reference.py).
 """
 
 import evaluate
@@ -17,16 +17,9 @@ from datasets import Dataset
 from scipy.stats import bootstrap
 
 import qascore
-from qascore.scoring.reference import evaluate_v11
 
 from conftest import load_json
-from test_core_best_threshold import official_v2
-
-
-def official_v11(gold_rows, predictions):
-    """The shipped twin of evaluate-v1.1.py on [(id, answers)] rows: every row counts once."""
-    return evaluate_v11([{"paragraphs": [{"qas": [{"id": qid, "answers": [{"text": text} for text in answers]}
-                                                  for qid, answers in gold_rows]}]}], predictions)
+from helpers_official import official_v2, official_v11
 
 
 def squad_rows(version, count=60):

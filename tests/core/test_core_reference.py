@@ -1,16 +1,17 @@
 """The shipped twin of the official scorers (qascore.scoring.reference) gives the official figures.
 
-The tests check qascore's fast scorer against this twin (tests/test_core_scoring.py,
-tests/test_core_best_threshold.py, tests/test_clients.py); this file anchors the twin itself to
+The tests check qascore's fast scorer against this twin (tests/core/test_core_scoring.py,
+tests/core/test_core_best_threshold.py, tests/core/test_clients.py); this file anchors the twin itself to
 what the official scripts printed for real systems (../shared/data/expected.json: evaluate-v1.1.py,
 evaluate-v2.0.py with and without null odds, KorQuAD evaluate-v1.0.py, mlqa_evaluation_v1.py).
 """
 
 import pytest
 
-from conftest import assert_matches, load_json, official_cases
 from qascore.normalize import get_normalizer
 from qascore.scoring.reference import evaluate_v2, evaluate_v11, score_pairs
+
+from conftest import assert_matches, load_json, official_cases
 
 CASES, CASE_IDS = official_cases()
 

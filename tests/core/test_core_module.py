@@ -189,7 +189,7 @@ TIED_REFERENCES = [{"id": f"q{i}", "answers": {"text": answers, "answer_start": 
     [(TIED_PREDICTIONS[3:], TIED_REFERENCES[:2]), (TIED_PREDICTIONS[:3], TIED_REFERENCES[2:])],
 ], ids=["empty-shard", "split-rows"])
 def test_num_process_gathers_rows_in_process_order_and_takes_empty_shards(metric_dir, tmp_path, shards):
-    from test_core_best_threshold import official_v2
+    from helpers_official import official_v2
 
     batches = [dict(predictions=predictions, references=references) for predictions, references in shards]
     results = _gather(metric_dir, str(tmp_path), batches, experiment_id="tied")

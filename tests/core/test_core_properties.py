@@ -73,7 +73,7 @@ def test_permuting_records_changes_no_aggregate(example, rng):
     results = qascore.compute(shuffled_predictions, shuffled_references, preset=preset, **options)
     # Sums in another order may differ in the last bits. Best thresholds may move between
     # questions of equal score; with tied no-answer scores the official best-threshold walk
-    # depends on the predictions' order (tests/test_core_best_threshold.py checks it).
+    # depends on the predictions' order (tests/core/test_core_best_threshold.py checks it).
     scores = [record.get("no_answer_probability") for record in predictions]
     tied = len(set(scores)) < len(scores)
     assert close({k: v for k, v in results.items() if "thresh" not in k and not (tied and k.startswith("best_"))},

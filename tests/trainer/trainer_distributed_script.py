@@ -1,4 +1,4 @@
-"""Run by tests/test_trainer_distributed.py under ``torchrun --nproc_per_node=2`` (CPU, gloo).
+"""Run by tests/trainer/test_trainer_distributed.py under ``torchrun --nproc_per_node=2`` (CPU, gloo).
 
 Loads a saved tiny model and tokenizer, evaluates the first ``--count`` dev questions with the Trainer
 adapter, and writes this rank's metric dicts to ``<out>/rank<r>.json``. The test process calls
@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the helpers
 
 
 def evaluate(model_dir, *, kind, count, batch_eval_metrics, output_dir):
