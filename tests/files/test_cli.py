@@ -275,7 +275,6 @@ def test_compare_option_errors_name_the_option_and_range(options, message, tiny_
         (["--na-prob-thresh", "inf"], "argument --na-prob-thresh: expected a finite number (a probability or a logit-like score), got 'inf'"),
         (["--na-prob-thresh=-Infinity"], "argument --na-prob-thresh: expected a finite number (a probability or a logit-like score), got '-Infinity'"),
         (["--na-prob-thresh", "nan"], "argument --na-prob-thresh: expected a finite number (a probability or a logit-like score), got 'nan'"),
-        (["--num-proc", "0"], "argument --num-proc: expected an integer >= 1, got '0'"),
         (["--language", "xx"], "argument --language: invalid choice: 'xx' (choose from 'en', 'es', 'hi', 'vi', 'de', 'ar', 'zh')"),
     ],
 )
@@ -286,17 +285,17 @@ def test_score_option_errors_name_the_option_and_range(options, message, tiny_fi
     )
 
 
-def test_num_proc_beyond_the_available_cpus_is_capped(capsys):
-    from qascore.cli import build_parser
+def test_files_are_scored_in_one_process_without_num_proc(tiny_files, capsys):
+    """`--num-proc` on files was removed (issue 11): it gained 1.07x on 2 cores; qascore.compute keeps num_proc."""
+    gold, predictions = tiny_files
+    for command in (["score", str(gold), str(predictions)], ["compare", str(predictions), str(predictions), "--data", str(gold)]):
+        assert parse_error([*command, "--num-proc", "2"], capsys) == "qascore: error: unrecognized arguments: --num-proc 2"
+    from qascore.files.score import compare_files, score_files
 
-    cpus = len(os.sched_getaffinity(0))
-    parse = build_parser().parse_args
-    assert parse(["score", "data.json", "predictions.json", "--num-proc", "10000"]).num_proc == cpus
-    assert parse(["score", "data.json", "predictions.json", "--num-proc", str(cpus)]).num_proc == cpus
-    assert parse(["score", "data.json", "predictions.json", "--num-proc", "1"]).num_proc == 1
-    with pytest.raises(SystemExit):
-        main(["score", "--help"])
-    assert f"more than the CPUs available ({cpus} here) is capped to {cpus}" in " ".join(capsys.readouterr().out.split())
+    with pytest.raises(TypeError, match="num_proc"):
+        score_files(gold, predictions, num_proc=2)
+    with pytest.raises(TypeError, match="num_proc"):
+        compare_files(predictions, predictions, data=gold, num_proc=2)
 
 
 def test_bad_output_paths_are_refused_before_anything_is_written(tiny_files, tmp_path, capsys):

@@ -136,7 +136,6 @@ def test_question_types_pass_the_question_texts_as_inputs(capsys):
     assert from_api["count_what"] > 0 and "grounding_rate" in from_api
     arguments = [XQUAD_EN, XQUAD_EN_PREDICTIONS, "--preset", "mlqa", "--language", "en", "--question-types"]
     assert score_json(arguments, capsys)["results"] == from_api
-    assert score_json([*arguments, "--num-proc", "2"], capsys)["results"] == from_api
 
 
 def test_question_types_need_every_question_text(tmp_path, capsys):

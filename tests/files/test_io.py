@@ -26,7 +26,7 @@ from qascore.files.readers import (
     read_json,
     references_from_document,
 )
-from qascore.files.score import pair_by_id, score_files
+from qascore.files.score import pair_by_id, score_files, summary_counts
 
 from conftest import official_cases
 from helpers_space import SHARED_DATA
@@ -252,22 +252,18 @@ def shuffled_copy_repeating(path, folder, repeated):
     return copy
 
 
-def test_a_prediction_id_repeated_far_apart_is_an_error_or_the_last_value_with_any_num_proc(tmp_path):
+def test_a_prediction_id_repeated_far_apart_is_an_error_or_the_last_value(tmp_path):
     case = official_cases()[0][0]
     data = SHARED_DATA / case["data"]
     repeated = "56be4db0acb8001400a502ec"  # the first question of dev-v1.1.json
     predictions = shuffled_copy_repeating(SHARED_DATA / case["predictions"], tmp_path, repeated)
-    for num_proc in (1, 2):
-        with pytest.raises(ValueError, match=re.escape(f"{predictions}: the top-level object repeats key '{repeated}' "
-                                                       "(2 times); remove the repeats, or pass --duplicate-keys last")):
-            score_files(data, predictions, num_proc=num_proc)
+    with pytest.raises(ValueError, match=re.escape(f"{predictions}: the top-level object repeats key '{repeated}' "
+                                                   "(2 times); remove the repeats, or pass --duplicate-keys last")):
+        score_files(data, predictions)
     last = dict(duplicate_keys="last", per_example=True, keep_examples=True)
     one = score_files(data, predictions, **last)
     assert one["examples"].predictions[one["examples"].ids.index(repeated)] == "a later answer"
     assert one["counts"]["overridden"] == {str(predictions): 1}
-    many = score_files(data, predictions, num_proc=2, **last)
-    assert {key: many[key] for key in ("results", "counts", "examples")} == \
-        {key: one[key] for key in ("results", "counts", "examples")}
 
 
 def edited_data(tmp_path, edit):
@@ -298,9 +294,8 @@ def add_a_bad_answer(question, first):
 ])
 def test_errors_in_a_scored_file_are_reported_with_their_place_in_the_whole_file(tmp_path, edit, message):
     data, place = edited_data(tmp_path, edit)
-    for num_proc in (1, 2):
-        with pytest.raises(ValueError, match=re.escape(f"{data}: " + message.format(place=place))):
-            score_files(data, SHARED_DATA / official_cases()[0][0]["predictions"], num_proc=num_proc)
+    with pytest.raises(ValueError, match=re.escape(f"{data}: " + message.format(place=place))):
+        score_files(data, SHARED_DATA / official_cases()[0][0]["predictions"])
 
 
 def dev_file_bytes(tmp_path, edit):
@@ -328,25 +323,41 @@ REPEATED_VERSION = lambda raw: b'{"version": "1.0", ' + raw[1:]  # noqa: E731 - 
     (in_last_question(b'"x": "\xff", '), r": byte offset \d+ \(line 1\): not valid UTF-8 \(byte 0xff: invalid start byte\); "),
     (in_last_question(b'"x": "\xed\xa0\x80", '), r": byte offset \d+ \(line 1\): not valid UTF-8 \(byte 0xed: "),
 ], ids=["repeated-top-level-key", "nested-too-deeply", "not-utf8", "encoded-surrogate"])
-def test_a_data_file_the_reader_refuses_is_refused_alike_with_any_num_proc(tmp_path, edit, message):
+def test_a_data_file_the_reader_refuses_is_refused_naming_the_place(tmp_path, edit, message):
     data = dev_file_bytes(tmp_path, edit)
-    errors = []
-    for num_proc in (1, 2):
-        with pytest.raises(ValueError, match=re.escape(str(data)) + message) as error:
-            score_files(data, SHARED_DATA / official_cases()[0][0]["predictions"], num_proc=num_proc)
-        errors.append(str(error.value))
-    assert errors[0] == errors[1]
+    with pytest.raises(ValueError, match=re.escape(str(data)) + message):
+        score_files(data, SHARED_DATA / official_cases()[0][0]["predictions"])
 
 
-def test_a_repeated_top_level_key_with_duplicate_keys_last_gives_the_same_numbers_with_any_num_proc(tmp_path):
+def test_a_repeated_top_level_key_with_duplicate_keys_last_gives_the_numbers_of_the_file_without_it(tmp_path):
     data = dev_file_bytes(tmp_path, REPEATED_VERSION)
     predictions = SHARED_DATA / official_cases()[0][0]["predictions"]
     last = dict(duplicate_keys="last", per_example=True, keep_examples=True)
     one = score_files(data, predictions, **last)
     assert one["counts"]["overridden"] == {str(data): 1}
-    many = score_files(data, predictions, num_proc=2, **last)
-    assert {key: many[key] for key in ("results", "counts", "examples")} == \
-        {key: one[key] for key in ("results", "counts", "examples")}
+    plain = score_files(SHARED_DATA / "squad" / "dev-v1.1.json", predictions, per_example=True, keep_examples=True)
+    assert {key: plain[key] for key in ("results", "examples")} == {key: one[key] for key in ("results", "examples")}
+
+
+def shuffled_copy(path, folder, *, seed=0):
+    """The predictions file with its entries in random order."""
+    entries = list(json.loads(path.read_text(encoding="utf-8")).items())
+    random.Random(seed).shuffle(entries)
+    copy = folder / "predictions.json"
+    copy.write_text(json.dumps(dict(entries)), encoding="utf-8")
+    return copy
+
+
+@pytest.mark.parametrize("index", [3, 14], ids=["missing-and-extra", "squad_v2-null-odds"])
+def test_predictions_in_another_order_give_the_same_numbers(index, tmp_path):
+    case = official_cases()[0][index]
+    no_answer_file = SHARED_DATA / case["no_answer_probability"] if "no_answer_probability" in case else None
+    arguments = dict(preset=case["preset"], no_answer_file=no_answer_file, per_example=True)
+    data = SHARED_DATA / case["data"]
+    in_order = score_files(data, SHARED_DATA / case["predictions"], **arguments)
+    shuffled = score_files(data, shuffled_copy(SHARED_DATA / case["predictions"], tmp_path), **arguments)
+    assert shuffled["results"] == in_order["results"]
+    assert summary_counts(shuffled["counts"]) == summary_counts(in_order["counts"])  # the id lists follow the files
 
 
 def test_command_line_refuses_repeats_or_warns_with_duplicate_keys_last(tmp_path, capsys):

@@ -80,18 +80,6 @@ def _integer(low: int, high: int | None = None) -> Callable[[str], int]:
     return parse
 
 
-def _available_cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
-def _num_proc(text: str) -> int:
-    """An argparse type: an integer >= 1, capped at the CPUs this process may run on."""
-    return min(_integer(1)(text), _available_cpus())
-
-
 def _float_or_nan(text: str) -> float:
     try:
         return float(text)
@@ -272,7 +260,6 @@ def _run_score(args) -> int:
         per_example=bool(args.per_example or args.plots),
         keep_examples=bool(args.per_example or args.plots),
         progress=sys.stderr.isatty(),
-        num_proc=args.num_proc,
         confidence_level=args.confidence_level,
         n_resamples=args.n_resamples,
         seed=args.seed,
@@ -457,16 +444,6 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument(
         "--per-example", metavar="FILE", type=_output_file,
         help="write per-question rows here as JSON Lines (id, prediction, references, scores)",
-    )
-    cpus = _available_cpus()
-    score.add_argument(
-        "--num-proc",
-        metavar="N",
-        type=_num_proc,
-        default=1,
-        help=f"score on N >= 1 processes (the files are read in one), same numbers (default 1); more than the "
-        f"CPUs available ({cpus} here) "
-        f"is capped to {cpus}",
     )
     score.add_argument("--json", action="store_true", help="print JSON (the default when output is piped)")
     score.set_defaults(handler=_run_score)

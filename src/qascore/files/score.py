@@ -4,9 +4,9 @@ This is what ``qascore score`` and ``qascore compare`` run, and what the Space's
 calls: files are read with :mod:`qascore.files.readers`, paired by question id
 (:func:`qascore.pairing.pair_by_id`) and scored with the official scripts' rules for
 incomplete files (a question without a prediction scores 0, a prediction for an unknown id
-is ignored; both are counted). The files are read in one process (the gold data as columns,
-:func:`qascore.files.readers.load_reference_columns`); with ``num_proc > 1`` the paired
-questions are scored on that many processes, with the same numbers.
+is ignored; both are counted). Everything runs in one process: the gold data is read as
+columns (:func:`qascore.files.readers.load_reference_columns`), and the cycle collector is
+paused for the whole run (it would otherwise rescan the millions of strings being read).
 
 >>> import json, tempfile, pathlib
 >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -34,9 +34,8 @@ from qascore.files.readers import (
     load_reference_columns,
 )
 from qascore.pairing import pair_by_id
-from qascore.parallel import check_num_proc, score_aligned_in_processes
 from qascore.records import lookalike_ids
-from qascore.scoring.results import summarize
+from qascore.scoring.results import score_aligned, summarize
 
 __all__ = ["score_files", "pair_by_id", "raw_scores", "compare_files", "summary_counts"]
 
@@ -57,7 +56,6 @@ def score_files(
     per_example: bool = False,
     keep_examples: bool = False,
     progress: bool = False,
-    num_proc: int = 1,
     duplicate_keys: str = "error",
     confidence_level: float | None = None,
     n_resamples: int | None = None,
@@ -78,9 +76,6 @@ def score_files(
     the data (``extra``, ignored).
     ``per_example=True`` also keeps per-question scores in ``results["per_example"]``.
 
-    ``num_proc`` scores the paired questions on that many processes (the files are read in
-    one), with the same numbers.
-
     A JSON object that repeats a key (such as a prediction id), or a JSON Lines predictions or
     no-answer file that repeats an id, is an error (``duplicate_keys="error"``). With
     ``duplicate_keys="last"`` the last value is used, as the official scripts' ``json.load``
@@ -92,7 +87,6 @@ def score_files(
     the data file's question texts as ``inputs=`` (scores per question type, grounding rate);
     every question then needs its text.
     """
-    num_proc = check_num_proc(num_proc)
     check_duplicate_keys(duplicate_keys)
     _check_split(data, split)
     overridden: dict = {}
@@ -118,7 +112,7 @@ def score_files(
             examples.inputs = _question_texts(gold, data)
         del gold
         stages.next(f"scoring {counts['questions']} questions")
-        scored = score_aligned_in_processes(examples, options=checked, num_proc=num_proc)
+        scored = score_aligned(examples, checked)
         if duplicate_keys == "last":
             counts["overridden"] = overridden
         _check_coverage(counts, data=data, predictions=predictions, strict=strict)
