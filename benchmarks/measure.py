@@ -44,7 +44,7 @@ def _children_cpu():
 
 
 def _wait_for_workers():
-    """Reap every worker process (qascore reaps file workers in a background thread) so rusage counts them."""
+    """Reap every worker process (a pool may reap its workers in a background thread) so rusage counts them."""
     while multiprocessing.active_children():
         time.sleep(0.01)
 

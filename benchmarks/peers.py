@@ -22,9 +22,7 @@ File peers (``inputs="files"``) get the official script's two files (``data.cach
 and time everything from opening them to the scores:
 
 - ``official-files``: the official script end to end (``json.load`` both files, then score).
-- ``qascore-files``: ``qascore.files.score.score_files``, what ``qascore score`` runs.
-- ``qascore-files-parallel``: the same with ``num_proc=<usable cores>`` (``qascore score --num-proc``: the
-  files are read in one process, the paired questions scored on the cores).
+- ``qascore-files``: ``qascore.files.score.score_files``, what ``qascore score`` runs (one process).
 """
 
 import dataclasses
@@ -153,11 +151,6 @@ def _score_qascore_files(state):
     return _floats(score_files(*files)["results"])
 
 
-def _score_qascore_files_parallel(state):
-    score_files, files = state
-    return _floats(score_files(*files, num_proc=_usable_cores())["results"])
-
-
 PEERS = {
     peer.name: peer
     for peer in (
@@ -175,7 +168,5 @@ PEERS = {
              inputs="files"),
         Peer("qascore-files", "qascore score (score_files), files end to end", _prepare_qascore_files,
              _score_qascore_files, inputs="files"),
-        Peer("qascore-files-parallel", "qascore score --num-proc cores (read in one process)", _prepare_qascore_files,
-             _score_qascore_files_parallel, inputs="files"),
     )
 }

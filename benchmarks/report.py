@@ -33,8 +33,6 @@ TARGETS = (
 )
 # Measured the same way, but not targets of the issue.
 ALSO_MEASURED = (
-    ("qascore score --num-proc cores (files read in one process, scored on the cores): >= 1.2x one process",
-     "qascore-files-parallel", "qascore-files", "speed", 1.2),
     ("qascore.compute(num_proc=cores) on lists already in memory: >= 1.8x one-process qascore.compute",
      "qascore-parallel", "qascore", "speed", 1.8),
 )
@@ -76,11 +74,10 @@ def _file_table(size, results):
         return []
     lines = ["", f"Files end to end ({size:,} questions; reading the JSON files is timed too):", "",
              "| scorer | seconds (median) | each round | CPU s | questions/s | peak MiB | EM | F1 "
-             "| x official script (files) | x qascore score (1 process) |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "| x official script (files) |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for name in names:
-        speedups = [ratio(results, name, baseline) if name != baseline else None
-                    for baseline in (FILE_BASELINE, "qascore-files")]
+        speedups = [ratio(results, name, FILE_BASELINE) if name != FILE_BASELINE else None]
         lines.append(_row(size, name, results[name], speedups))
     return lines
 
@@ -108,25 +105,20 @@ def _size_section(run):
 
 
 def _parallel_notes(results):
-    """Where each parallel peer's time went: worker CPU vs one-process CPU, and what N idle cores would give."""
-    notes = []
-    for parallel_name, single_name, what in (("qascore-parallel", "qascore", "Lists in memory"),
-                                             ("qascore-files-parallel", "qascore-files", "Files")):
-        if parallel_name not in results or single_name not in results:
-            continue
-        parallel, single = results[parallel_name], results[single_name]
-        workers = parallel.get("children_cpu_seconds")
-        if not workers:
-            continue
-        cores = machine_cores()
-        projected = single["cpu_seconds"] / (parallel["cpu_seconds"] + workers / cores)
-        notes.append(
-            f"{what}: the {cores} workers used {workers:.2f} CPU s in total (one process: "
+    """Where the parallel peer's time went: worker CPU vs one-process CPU, and what N idle cores would give."""
+    if "qascore-parallel" not in results or "qascore" not in results:
+        return ""
+    parallel, single = results["qascore-parallel"], results["qascore"]
+    workers = parallel.get("children_cpu_seconds")
+    if not workers:
+        return ""
+    cores = machine_cores()
+    projected = single["cpu_seconds"] / (parallel["cpu_seconds"] + workers / cores)
+    return (f"- Lists in memory: the {cores} workers used {workers:.2f} CPU s in total (one process: "
             f"{single['cpu_seconds']:.2f} CPU s), the parent {parallel['cpu_seconds']:.2f} CPU s; wall clock "
             f"{parallel['seconds']:.2f} s vs {single['seconds']:.2f} s. If the workers had {cores} idle cores "
             f"(parent CPU + worker CPU / {cores}) the speed-up would be about {projected:.2f}x; this is a "
-            "projection from CPU times, not a measurement.")
-    return "".join(f"- {note}\n" for note in notes)
+            "projection from CPU times, not a measurement.\n")
 
 
 def machine_cores():

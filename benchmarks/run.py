@@ -27,14 +27,15 @@ sys.path.insert(0, str(HERE))
 
 import machine  # noqa: E402
 from data import cached_pairs  # noqa: E402
-from qascore.scoring.reference import score_pairs  # noqa: E402
 from peers import PEERS  # noqa: E402
 from report import render  # noqa: E402
+
+from qascore.scoring.reference import score_pairs  # noqa: E402
 
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 DEFAULT_ADAPTER_SIZES = (10_000, 100_000)
 EXACT_PEERS = ("qascore", "qascore-records", "qascore-parallel", "qa_em_f1", "qa_em_f1-arrow", "evaluate-squad",
-               "official-files", "qascore-files", "qascore-files-parallel")
+               "official-files", "qascore-files")
 TORCHMETRICS_TOLERANCE = 1e-3  # points; float32 re-association noise, far below the drift it reports
 
 

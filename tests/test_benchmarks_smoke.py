@@ -30,7 +30,7 @@ def test_benchmark_smoke_scores_agree(tmp_path):
     official = results["official"]["scores"]
     assert 0 < official["exact_match"] < official["f1"] < 100  # exact, partial and wrong answers are all present
     for peer in ("qascore", "qascore-records", "qascore-parallel", "qa_em_f1", "qa_em_f1-arrow", "evaluate-squad",
-                 "official-files", "qascore-files", "qascore-files-parallel"):
+                 "official-files", "qascore-files"):
         assert results[peer]["scores"] == official, peer
         assert len(results[peer]["seconds_each"]) == 2  # one time per round; the median round is reported
     torchmetrics = results["torchmetrics"]["scores"]
