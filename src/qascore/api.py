@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Dict, Optional, Sequence
 
 from qascore.cyclic_gc import cyclic_gc_paused
+from qascore.families import compute_family
 from qascore.options import Options, check_option_names, make_options
 from qascore.parallel import check_num_proc, score_aligned_in_processes, score_in_processes
 from qascore.records import Examples, align, empty_columns, paired_by_id, to_columns
@@ -52,6 +53,10 @@ def compute(
     """
     checked = make_options(preset, **check_option_names(options))
     num_proc = check_num_proc(num_proc)
+    if checked.preset.family is not None:
+        if num_proc > 1:
+            raise ValueError(f"num_proc= applies to the SQuAD-style presets, not to {checked.preset.name!r}.")
+        return compute_family(predictions, references, inputs, checked)
     with cyclic_gc_paused():
         if num_proc > 1:
             scored = score_in_processes(predictions, references, inputs=inputs,
@@ -129,6 +134,9 @@ class QAScorer:
         A refused batch leaves the scorer as it was: everything is checked and scored
         before anything is kept.
         """
+        if self.options.preset.family is not None:
+            self._keep_family_batch(predictions, references, inputs, no_answer_probabilities)
+            return
         batch = to_columns(predictions, references, inputs=inputs, no_answer_probabilities=no_answer_probabilities)
         if not batch["predictions"] and not batch["references"]:
             return
@@ -151,6 +159,25 @@ class QAScorer:
         self._count += count
         self._paired_by_position = paired_by_position
 
+    def _keep_family_batch(self, predictions, references, inputs, no_answer_probabilities) -> None:
+        """A family preset's batch is kept as given and scored by :meth:`compute` (its rules
+        may pair questions across batches, as CoQA's turns are)."""
+        if no_answer_probabilities is not None:
+            raise ValueError(f"no_answer_probabilities= applies to preset squad_v2, not {self.options.preset.name!r}.")
+        for name, values in (("predictions", predictions), ("references", references)):
+            if not isinstance(values, (list, tuple)):
+                raise TypeError(f"{name} must be a list; got {type(values).__name__}.")
+        if len(predictions) != len(references):
+            raise ValueError(f"Got {len(predictions)} predictions but {len(references)} references in one batch; "
+                             "pass one prediction per reference.")
+        if (inputs is None) != (self._family_batches["inputs"] is None) and self._count:
+            raise ValueError("Some batches had inputs= and others not; pass inputs= with every batch or none.")
+        self._family_batches["predictions"].extend(predictions)
+        self._family_batches["references"].extend(references)
+        if inputs is not None:
+            self._family_batches["inputs"] = (self._family_batches["inputs"] or []) + list(inputs)
+        self._count += len(references)
+
     def add(self, *, prediction, reference, input=None, no_answer_probability=None) -> None:
         """Add a single example."""
         self.add_batch(
@@ -162,7 +189,10 @@ class QAScorer:
 
     def compute(self) -> Dict[str, object]:
         """Score everything added so far, then reset (on failure the batches are kept)."""
-        if self._records["references"]:
+        if self.options.preset.family is not None:
+            batches = self._family_batches
+            results = compute_family(batches["predictions"], batches["references"], batches["inputs"], self.options)
+        elif self._records["references"]:
             results = score_columns(self._records, self.options)
         else:
             results = summarize(self._scored, self.options, self._totals)
@@ -172,6 +202,7 @@ class QAScorer:
     def reset(self) -> None:
         """Forget every batch added so far."""
         self._records = empty_columns()
+        self._family_batches = {"predictions": [], "references": [], "inputs": None}
         self._scored = ScoredExamples.empty()
         self._totals = RunningTotals()
         self._inputs_seen = None

@@ -28,7 +28,7 @@ class Options:
     """Every setting that can change a number, checked once by :func:`make_options`."""
 
     preset: Preset
-    normalizer: Normalizer
+    normalizer: Optional[Normalizer]  # None: the preset's family uses its official script's own
     no_answer_threshold: float
     missing: str
     extra: str
@@ -42,8 +42,8 @@ class Options:
         """A string recording every setting that changes the numbers, to quote with them."""
         parts = [
             f"preset:{self.preset.name}",
-            f"norm:{self.normalizer.signature()}",
-            f"rules:{'v2.0' if self.preset.unanswerable else 'v1.1'}",
+            f"norm:{'official' if self.normalizer is None else self.normalizer.signature()}",
+            f"rules:{self.preset.family or ('v2.0' if self.preset.unanswerable else 'v1.1')}",
         ]
         if self.preset.unanswerable:
             parts.append(f"thresh:{self.no_answer_threshold!r}")
@@ -102,9 +102,12 @@ def make_options(
             f"language= applies to the mlqa preset or normalizer='mlqa', not to preset {preset.name!r}. "
             "For other languages try normalizer='unicode'."
         )
+    if preset.normalizer is None and normalizer is not None:
+        raise ValueError(f"The {preset.name} preset uses its official script's own normalisation; "
+                         "normalizer= does not apply to it.")
     if normalizer is None:
         normalizer = preset.normalizer
-    normalizer = get_normalizer(normalizer, language=language)
+    normalizer = None if normalizer is None else get_normalizer(normalizer, language=language)
     if no_answer_threshold is None:
         no_answer_threshold = DEFAULT_NO_ANSWER_THRESHOLD
     elif not preset.unanswerable:

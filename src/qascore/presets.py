@@ -12,7 +12,7 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict
+from typing import Dict, Optional
 
 __all__ = ["Preset", "PRESETS", "get_preset"]
 
@@ -31,14 +31,19 @@ class Preset:
         exact_key: the name of the exact-match score in the results.
         needs_language: ``language=`` must be given (MLQA).
         scorer: the official script this preset reproduces.
+        family: None for the SQuAD-style presets scored by :mod:`qascore.scoring`; else the
+            name of the :mod:`qascore.families` module with its rules, inputs and files.
+            A family preset whose ``normalizer`` is None uses its script's own normalisation
+            (``normalizer=`` does not apply).
     """
 
     name: str
-    normalizer: str
+    normalizer: Optional[str]
     unanswerable: bool
     exact_key: str
     needs_language: bool
     scorer: str
+    family: Optional[str] = None
 
 
 PRESETS: Dict[str, Preset] = {

@@ -26,6 +26,7 @@ from pathlib import Path
 import qascore
 from qascore.api import make_options
 from qascore.cyclic_gc import cyclic_gc_paused
+from qascore.families import score_family_files
 from qascore.files.readers import (
     ReferenceColumns,
     check_duplicate_keys,
@@ -38,7 +39,7 @@ from qascore.parallel import check_num_proc, score_aligned_in_processes
 from qascore.records import lookalike_ids
 from qascore.scoring.results import summarize
 
-__all__ = ["score_files", "pair_by_id", "raw_scores", "compare_files", "summary_counts"]
+__all__ = ["score_files", "pair_by_id", "raw_scores", "compare_files", "summary_counts", "check_coverage"]
 
 _LARGE_FILE_BYTES = 1_000_000  # show the progress line for data files at least this big
 
@@ -103,6 +104,12 @@ def score_files(
     options = {"preset": preset, "missing": "zero", "extra": "ignore",
                **{name: value for name, value in given.items() if value is not None}}
     checked = make_options(return_per_example=per_example, **options)
+    if checked.preset.family is not None:
+        if no_answer_file is not None or question_types or num_proc > 1:
+            raise ValueError(f"no-answer files, question types and num_proc apply to the SQuAD-style presets, "
+                             f"not to {preset}")
+        return score_family_files(data, predictions, checked, given=options, duplicate_keys=duplicate_keys,
+                                  strict=strict)
     # One pause for the whole run: switched back on while the columns are alive, the collector would scan them all.
     with cyclic_gc_paused(), _Stages(3, enabled=progress and _is_large(data)) as stages:
         no_answer = None if no_answer_file is None else load_no_answer_probabilities(no_answer_file, **reading)
@@ -121,7 +128,7 @@ def score_files(
         scored = score_aligned_in_processes(examples, options=checked, num_proc=num_proc)
         if duplicate_keys == "last":
             counts["overridden"] = overridden
-        _check_coverage(counts, data=data, predictions=predictions, strict=strict)
+        check_coverage(counts, data=data, predictions=predictions, strict=strict)
         results = summarize(scored, checked)
         kept = {"examples": examples, "scored": scored} if keep_examples else {"examples": None, "scored": None}
         del examples, scored  # freed before the collector is back on
@@ -143,7 +150,7 @@ def _question_texts(gold: ReferenceColumns, data) -> list[str]:
     return gold.questions
 
 
-def _check_coverage(counts: dict, *, data, predictions, strict: bool) -> None:
+def check_coverage(counts: dict, *, data, predictions, strict: bool) -> None:
     """A ValueError when no prediction matches, or (``strict``) when some are missing or extra."""
     if strict and (counts["missing"] or counts["extra"]):
         raise ValueError(
