@@ -65,8 +65,7 @@ def get_preset(name: str) -> Preset:
         raise TypeError(f"preset must be a preset name (a string), one of {', '.join(PRESETS)}; got {name!r:.60}.")
     if name not in PRESETS:
         raise ValueError(
-            f"Unknown preset {name!r}; choose one of {', '.join(PRESETS)} "
-            "(squad = SQuAD v1.1, squad_v2 = SQuAD v2.0 with unanswerable questions, "
-            "korquad = KorQuAD 1.0, mlqa = MLQA with language=)."
+            f"Unknown preset {name!r}; choose one of {', '.join(PRESETS)} ("
+            + "; ".join(f"{preset.name}: {preset.scorer}" for preset in PRESETS.values()) + ")."
         )
     return PRESETS[name]
