@@ -173,7 +173,6 @@ def _answer_lists(column, name: str) -> list:
                  or pa.types.is_null(kind.value_type))):
         raise TypeError(f"Column {name!r} must hold the gold answers as a list of strings (or SQuAD's "
                         f"{{'text': [...], 'answer_start': [...]}}); it holds {kind}.")
-    answers = column.to_pylist()
-    if any(None in row for row in answers if row is not None):
+    if pc.list_flatten(column).null_count:
         raise ValueError(f"Column {name!r} holds a null gold answer inside a list; give strings (\"\" for an empty one).")
-    return answers
+    return column.to_pylist()

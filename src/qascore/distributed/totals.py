@@ -204,7 +204,7 @@ def _without_repeats(columns: Dict[str, np.ndarray]) -> Dict[str, np.ndarray]:
         if name not in ("id", "order"):
             differ = values != values[first][inverse]
             if differ.any():
-                id_ = ids[np.flatnonzero(differ)[0]]
+                id_ = str(ids[np.flatnonzero(differ)[0]])
                 raise ValueError(f"Id {id_!r} comes more than once with different rows ({name} differs); "
                                  "drop_duplicate_ids drops repeats of one row, not different questions under one id.")
     keep = np.sort(first)
