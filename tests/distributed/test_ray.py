@@ -6,11 +6,11 @@ import sys
 
 import pyarrow.parquet as pq
 import pytest
+from helpers_distributed import case_table
 
 import qascore
 
 from conftest import assert_matches, case_options, official_cases, prediction_records, reference_records
-from helpers_distributed import case_table
 
 ray = pytest.importorskip("ray", reason="the Ray test needs pip install qascore[ray]")
 from qascore.distributed.ray import dataset_totals  # noqa: E402

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
+from helpers_distributed import case_table
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,7 +17,6 @@ import qascore
 from qascore.scoring.results import RunningTotals, exact_sum
 
 from conftest import assert_matches, case_options, official_cases, prediction_records, reference_records
-from helpers_distributed import case_table
 
 CASES, CASE_IDS = official_cases()
 

@@ -9,7 +9,7 @@ score. The dataset's columns are those of :func:`qascore.score_batch`.
 
 >>> import ray, pyarrow as pa
 >>> _ = ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)  # doctest: +SKIP
->>> rows = ray.data.from_arrow(pa.table({"prediction": ["Paris", "Lyon"], "answers": [["Paris"], ["Rome"]]}))
+>>> rows = ray.data.from_arrow(pa.table({"prediction": ["Paris", "Lyon"], "answers": [["Paris"], ["Rome"]]}))  # doctest: +SKIP
 >>> dataset_totals(rows, "squad").compute()  # doctest: +SKIP
 {'exact_match': 50.0, 'f1': 50.0}
 """
