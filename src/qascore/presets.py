@@ -53,6 +53,11 @@ PRESETS: Dict[str, Preset] = {
         Preset("squad_v2", "squad", True, "exact", False, "SQuAD v2.0 evaluate-v2.0.py"),
         Preset("korquad", "korquad", False, "exact_match", False, "KorQuAD 1.0 evaluate-v1.0.py"),
         Preset("mlqa", "mlqa", False, "exact_match", True, "MLQA mlqa_evaluation_v1.py"),
+        Preset("cmrc2018", None, False, "EM", False, "CMRC 2018 cmrc2018_evaluate.py", family="cmrc2018"),
+        Preset("drcd", None, False, "EM", False, "CMRC 2018 cmrc2018_evaluate.py on DRCD", family="cmrc2018"),
+        Preset("jsquad", None, False, "exact", False, "JGLUE's squad_metrics.py (transformers 4.9.2 + patch)",
+               family="jsquad"),
+        Preset("mrqa", None, False, "exact_match", False, "MRQA 2019 mrqa_official_eval.py", family="mrqa"),
     )
 }
 
@@ -67,6 +72,7 @@ def get_preset(name: str) -> Preset:
         raise ValueError(
             f"Unknown preset {name!r}; choose one of {', '.join(PRESETS)} "
             "(squad = SQuAD v1.1, squad_v2 = SQuAD v2.0 with unanswerable questions, "
-            "korquad = KorQuAD 1.0, mlqa = MLQA with language=)."
+            "korquad = KorQuAD 1.0, mlqa = MLQA with language=, cmrc2018 = CMRC 2018, drcd = DRCD, "
+            "jsquad = JSQuAD, mrqa = MRQA 2019)."
         )
     return PRESETS[name]
