@@ -18,9 +18,10 @@ ValueError: predictions[0] is None (no prediction) and missing='error'; predict 
 
 from __future__ import annotations
 
+from itertools import chain
 from typing import List, Optional, Sequence, Tuple
 
-from qascore.records import answers_of
+from qascore.records import all_of_type, answers_of
 
 __all__ = ["checked_inputs", "answer_list_features", "read_paired_files"]
 
@@ -40,6 +41,20 @@ def checked_inputs(predictions: Sequence, references: Sequence, options, *, allo
         raise ValueError(f"Got {len(predictions)} predictions but {len(references)} references; "
                          "pass one prediction per question.")
     predictions = list(predictions)
+    if not all_of_type(predictions, str):  # the usual case is checked in one scan; else find the culprit
+        _check_predictions(predictions, options, allow_missing)
+    if all_of_type(references, list) and all_of_type(chain.from_iterable(references), str):
+        answers = list(references)
+    else:
+        answers = [answers_of(value, f"references[{index}]") for index, value in enumerate(references)]
+    for index in ([] if allow_unanswerable or all(answers) else range(len(answers))):
+        if not answers[index]:
+            raise ValueError(f"references[{index}] has no gold answer; preset {options.preset.name!r} scores "
+                             "against the best of a question's gold answers, so each question needs one.")
+    return predictions, answers
+
+
+def _check_predictions(predictions: list, options, allow_missing: bool) -> None:
     for index, text in enumerate(predictions):
         if text is None:
             if options.missing != "zero" and not allow_missing:
@@ -48,12 +63,6 @@ def checked_inputs(predictions: Sequence, references: Sequence, options, *, allo
         elif not isinstance(text, str):
             raise TypeError(f"predictions[{index}] must be the answer text (a string); got "
                             f"{type(text).__name__}: {text!r:.60}.")
-    answers = [answers_of(value, f"references[{index}]") for index, value in enumerate(references)]
-    for index, golds in enumerate(answers):
-        if not golds and not allow_unanswerable:
-            raise ValueError(f"references[{index}] has no gold answer; preset {options.preset.name!r} scores "
-                             "against the best of a question's gold answers, so each question needs one.")
-    return predictions, answers
 
 
 def answer_list_features(preset_name: str):

@@ -17,8 +17,8 @@ from typing import List, Optional, Sequence
 
 from qascore.families.cmrc2018.treebank import sentences, treebank_words
 
-__all__ = ["word_tokenize", "mixed_segmentation", "remove_punctuation", "longest_common_substring", "f1_score", "em_score",
-           "evaluate"]
+__all__ = ["word_tokenize", "mixed_segmentation", "remove_punctuation", "longest_common_substring", "f1_score",
+           "em_score", "evaluate"]
 
 _SP_CHAR = ["-", ":", "_", "*", "^", "/", "\\", "~", "`", "+", "=", "，", "。", "：", "？", "！", "“", "”",
             "；", "’", "《", "》", "……", "·", "、", "「", "」", "（", "）", "－", "～", "『", "』"]

@@ -26,7 +26,7 @@ from typing import List, Tuple
 
 from qascore.families.cmrc2018.treebank import word_tokenize
 
-__all__ = ["SP_CHARS", "exact_form", "f1_segments"]
+__all__ = ["SP_CHARS", "exact_form", "f1_segments", "clear_caches"]
 
 #: The characters the scorer removes (its ``sp_char`` list, less ``……``, which no single character equals).
 SP_CHARS = frozenset("-:_*^/\\~`+=，。：？！“”；’《》·、「」（）－～『』")
@@ -60,3 +60,8 @@ def _run_tokens(run: str) -> Tuple[str, ...]:
     if _PLAIN_RUN.fullmatch(run) and not _SPLIT_WORDS.search(run):
         return tuple(run.split())
     return tuple(word_tokenize(run))
+
+
+def clear_caches() -> None:
+    """Forget the remembered run tokens (for timing a cold start)."""
+    _run_tokens.cache_clear()

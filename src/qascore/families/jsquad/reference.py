@@ -6,7 +6,7 @@ This twin of :mod:`qascore.families.jsquad.rules` works one question at a time w
 ``Counter``; the tests check the fast rules against it and the benchmark times it.
 
 >>> squad_evaluate([("q1", ["東京タワー"]), ("q2", ["大阪"])], {"q1": "東京", "q2": "大阪。"})["f1"]
-78.57142857142857
+78.57142857142858
 """
 
 from __future__ import annotations

@@ -18,10 +18,12 @@ from typing import Dict, List
 
 __all__ = ["normalize_answer", "f1_score", "exact_match_score", "evaluate"]
 
+_PUNCTUATION = set(string.punctuation)
+
 
 def normalize_answer(text: str) -> str:
     """Lower case, ASCII punctuation and English articles removed, white space collapsed."""
-    text = "".join(char for char in text.lower() if char not in set(string.punctuation))
+    text = "".join(char for char in text.lower() if char not in _PUNCTUATION)
     return " ".join(re.sub(r"\b(a|an|the)\b", " ", text).split())
 
 
