@@ -253,6 +253,7 @@ class QaEmF1(evaluate.Metric):
         seed=0,
         map_abstentions=False,
         abstentions=None,
+        skip_no_answer=False,
     ):
         """:meth:`compute` with its options checked once, before anything is stored: the one
         Options of the call scores the rows here or goes through evaluate's compute to
@@ -270,6 +271,7 @@ class QaEmF1(evaluate.Metric):
             seed=seed,
             map_abstentions=map_abstentions,
             abstentions=abstentions,
+            skip_no_answer=skip_no_answer,
         )
         if batch["predictions"] is None and batch["references"] is None:
             if batch["inputs"] is not None or batch["no_answer_probabilities"] is not None:

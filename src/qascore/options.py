@@ -37,6 +37,7 @@ class Options:
     n_resamples: int
     seed: int
     abstentions: Optional[tuple]  # None unless map_abstentions=True
+    skip_no_answer: bool = False  # mrqa: questions without a prediction leave the total
 
     def signature(self) -> str:
         """A string recording every setting that changes the numbers, to quote with them."""
@@ -50,7 +51,7 @@ class Options:
         if self.abstentions is not None:
             custom = self.abstentions != DEFAULT_ABSTENTIONS
             parts.append(f"abstain:{'custom' + str(len(self.abstentions)) if custom else 'default'}")
-        parts += [f"missing:{self.missing}", f"extra:{self.extra}"]
+        parts += [f"missing:{'skip' if self.skip_no_answer else self.missing}", f"extra:{self.extra}"]
         if self.confidence_level is not None:
             parts.append(f"ci:{self.confidence_level!r}-boot{self.n_resamples}-seed{self.seed}")
         parts.append(f"version:{__version__}")
@@ -83,6 +84,7 @@ def make_options(
     seed: int = 0,
     map_abstentions: bool = False,
     abstentions: Optional[Sequence[str]] = None,
+    skip_no_answer: bool = False,
 ) -> Options:
     """Check every option once, where it enters, and bundle them.
 
@@ -137,6 +139,11 @@ def make_options(
         if not isinstance(phrases, (list, tuple)) or not all(isinstance(phrase, str) for phrase in phrases):
             raise TypeError("abstentions must be a list of strings, e.g. ['unanswerable', 'no answer'].")
         abstentions = tuple(phrases)
+    if not isinstance(skip_no_answer, bool):
+        raise TypeError(f"skip_no_answer must be True or False; got {skip_no_answer!r}.")
+    if skip_no_answer and preset.family != "mrqa":
+        raise ValueError(f"skip_no_answer=True (MRQA's --skip-no-answer) applies to preset 'mrqa' only, not "
+                         f"{preset.name!r}.")
     return Options(
         preset=preset,
         normalizer=normalizer,
@@ -148,6 +155,7 @@ def make_options(
         n_resamples=n_resamples,
         seed=seed,
         abstentions=abstentions,
+        skip_no_answer=skip_no_answer,
     )
 
 
@@ -161,7 +169,7 @@ def check_option_names(options: Dict[str, object]) -> Dict[str, object]:
     >>> check_option_names({"threshold": 0.5})
     Traceback (most recent call last):
     ...
-    TypeError: Unknown option 'threshold'. Options are: language, normalizer, no_answer_threshold, missing, extra, return_per_example, confidence_level, n_resamples, seed, map_abstentions, abstentions.
+    TypeError: Unknown option 'threshold'. Options are: language, normalizer, no_answer_threshold, missing, extra, return_per_example, confidence_level, n_resamples, seed, map_abstentions, abstentions, skip_no_answer.
     """
     unknown = [name for name in options if name not in OPTION_NAMES]
     if unknown:

@@ -53,6 +53,11 @@ PRESETS: Dict[str, Preset] = {
         Preset("squad_v2", "squad", True, "exact", False, "SQuAD v2.0 evaluate-v2.0.py"),
         Preset("korquad", "korquad", False, "exact_match", False, "KorQuAD 1.0 evaluate-v1.0.py"),
         Preset("mlqa", "mlqa", False, "exact_match", True, "MLQA mlqa_evaluation_v1.py"),
+        Preset("cmrc2018", None, False, "EM", False, "CMRC 2018 cmrc2018_evaluate.py", family="cmrc2018"),
+        Preset("drcd", None, False, "EM", False, "CMRC 2018 cmrc2018_evaluate.py on DRCD", family="cmrc2018"),
+        Preset("jsquad", None, False, "exact", False, "JGLUE's squad_metrics.py (transformers 4.9.2 + patch)",
+               family="jsquad"),
+        Preset("mrqa", None, False, "exact_match", False, "MRQA 2019 mrqa_official_eval.py", family="mrqa"),
     )
 }
 

@@ -252,6 +252,7 @@ def _scoring(args) -> dict:
         "duplicate_keys": args.duplicate_keys,
         "map_abstentions": args.map_abstentions or abstentions is not None,
         "abstentions": abstentions,
+        "skip_no_answer": args.skip_no_answer,
     }
 
 
@@ -536,6 +537,8 @@ def _add_scoring_options(parser: argparse.ArgumentParser) -> None:
         "--map-abstentions", action="store_true",
         help="squad_v2: score predictions such as 'unanswerable' or 'no answer' as the empty answer",
     )
+    parser.add_argument("--skip-no-answer", action="store_true",
+                        help="mrqa: leave questions without a prediction out of the total (default: they score 0)")
     phrases = parser.add_mutually_exclusive_group()
     phrases.add_argument("--abstentions", metavar="PHRASE", nargs="+",
                          help="squad_v2: these phrases instead of the default ones (implies --map-abstentions)")

@@ -25,7 +25,11 @@ from qascore.scoring.bootstrap import resample_means
 __all__ = ["Family", "PerQuestion", "FAMILY_MODULES", "get_family", "compute_family", "score_family_files"]
 
 #: Family name -> the module that defines its ``FAMILY``, imported on first use.
-FAMILY_MODULES: Dict[str, str] = {}
+FAMILY_MODULES: Dict[str, str] = {
+    "cmrc2018": "qascore.families.cmrc2018",
+    "jsquad": "qascore.families.jsquad",
+    "mrqa": "qascore.families.mrqa",
+}
 
 
 @dataclass
