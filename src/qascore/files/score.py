@@ -24,6 +24,7 @@ import sys
 from pathlib import Path
 
 import qascore
+from qascore.answer_keys import extract_examples, with_answer_keys
 from qascore.api import make_options
 from qascore.cyclic_gc import cyclic_gc_paused
 from qascore.families import score_family_files
@@ -66,6 +67,7 @@ def score_files(
     map_abstentions: bool = False,
     abstentions: list[str] | None = None,
     question_types: bool = False,
+    lenient: bool | list[str] | None = None, extract_answers: bool = False,
 ) -> dict:
     """Score a predictions file against a data file the way the official scripts do.
 
@@ -100,7 +102,8 @@ def score_files(
     reading = {"duplicate_keys": duplicate_keys, "overridden": overridden}
     given = {"language": language, "normalizer": normalizer, "no_answer_threshold": no_answer_threshold,
              "confidence_level": confidence_level, "n_resamples": n_resamples, "seed": seed,
-             "map_abstentions": map_abstentions or None, "abstentions": abstentions}
+             "map_abstentions": map_abstentions or None, "abstentions": abstentions, "lenient": lenient or None,
+             "extract_answers": extract_answers or None}
     options = {"preset": preset, "missing": "zero", "extra": "ignore",
                **{name: value for name, value in given.items() if value is not None}}
     checked = make_options(return_per_example=per_example, **options)
@@ -120,6 +123,7 @@ def score_files(
         stages.next(f"reading {Path(predictions).name}")
         predicted = load_predictions(predictions, **reading)
         examples, counts = pair_by_id(gold.ids, gold.answers, predicted, no_answer, no_answer_file=no_answer_file)
+        examples, found = extract_examples(examples, checked)
         del predicted
         if question_types:
             examples.inputs = _question_texts(gold, data)
@@ -129,7 +133,7 @@ def score_files(
         if duplicate_keys == "last":
             counts["overridden"] = overridden
         check_coverage(counts, data=data, predictions=predictions, strict=strict)
-        results = summarize(scored, checked)
+        results = with_answer_keys(summarize(scored, checked), examples, found, checked)
         kept = {"examples": examples, "scored": scored} if keep_examples else {"examples": None, "scored": None}
         del examples, scored  # freed before the collector is back on
     return {"results": results, "signature": qascore.signature(**options), "counts": counts, "no_answer": no_answer,
