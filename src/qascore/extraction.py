@@ -69,6 +69,9 @@ _CUE = re.compile(
 _CUE_HEADING = re.compile(r"^[ \t#*_]*(?:final[ \t]+)?answer[ \t*_]*$", re.IGNORECASE | re.MULTILINE)
 _WRAPPERS = (("**", "**"), ("__", "__"), ("*", "*"), ("`", "`"), ('"', '"'), ("'", "'"), ("\u201c", "\u201d"),
              ("\u2018", "\u2019"), ("\u00ab", "\u00bb"), ("$", "$"))
+_OPENING_CHARACTERS = frozenset(opening[0] for opening, _ in _WRAPPERS)
+# What any rule but unwrapping needs to find: a tag, a backslash command, a line break, a cue word.
+_NEEDS_RULES = re.compile(r"[<\\\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]|answer", re.IGNORECASE)
 _ABBREVIATION = re.compile(r"(?:^|\s)(?:\w\.){2,}$")
 
 
@@ -140,16 +143,17 @@ def _after_last_cue(text: str) -> Optional[str]:
 def _unwrap(answer: str) -> str:
     """Markup, quotes and a trailing period removed from around the answer, as often as they occur."""
     answer = answer.strip()
-    changed = True
-    while changed:
-        changed = False
+    while True:
         if answer.endswith(".") and not _ABBREVIATION.search(answer):
-            answer, changed = answer[:-1].rstrip(), True
-        for opening, closing in _WRAPPERS:
-            if len(answer) > len(opening) + len(closing) and answer.startswith(opening) and answer.endswith(closing):
-                answer, changed = answer[len(opening):-len(closing)].strip(), True
-                break
-    return answer
+            answer = answer[:-1].rstrip()
+            continue
+        if answer[:1] not in _OPENING_CHARACTERS:
+            return answer
+        wrapper = next(((opening, closing) for opening, closing in _WRAPPERS if answer.startswith(opening)
+                        and answer.endswith(closing) and len(answer) > len(opening) + len(closing)), None)
+        if wrapper is None:
+            return answer
+        answer = answer[len(wrapper[0]):-len(wrapper[1])].strip()
 
 
 def extract_answer(text: str) -> Extracted:
@@ -166,6 +170,9 @@ def extract_answer(text: str) -> Extracted:
     """
     if not isinstance(text, str):
         raise TypeError(f"extract_answer expects a string, got {type(text).__name__}")
+    if _NEEDS_RULES.search(text) is None:  # one line without tag, box or cue: only unwrapping applies
+        answer = _unwrap(text)
+        return Extracted(answer, bool(answer))
     text = _drop_continuation(_drop_reasoning(text))
     stated = _boxed(text)
     if stated is None:

@@ -88,16 +88,16 @@ NUMBER_WORDS = {**_CARDINALS, **_ORDINALS}
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december")
 
-_DASHES = str.maketrans({char: " " for char in "-/\u2010\u2011\u2012\u2013\u2014\u2015\u2212"})
-_POSSESSIVE = re.compile(r"(?<=\w)['\u2019]s\b")
+_DASHES = re.compile("[-/\u2010-\u2015\u2212]")
+_ASCII_DASHES = bytes.maketrans(b"-/", b"  ")
+_POSSESSIVE = re.compile(r"['\u2019]s\b(?<=\w['\u2019]s)")
 _BOUNDARY_BEFORE, _BOUNDARY_AFTER = r"(?<![^ \x00])", r"(?![^ \x00])"  # a token starts / ends here
-_NUMBER_RUN = re.compile(_BOUNDARY_BEFORE + "((?:{0})(?: (?:{0}))*)".format("|".join(NUMBER_WORDS))
-                         + _BOUNDARY_AFTER)
-_ORDINAL_DIGITS = re.compile(_BOUNDARY_BEFORE + r"(\d+)(?:st|nd|rd|th)" + _BOUNDARY_AFTER)
-_MONTH_DAY = re.compile(_BOUNDARY_BEFORE + "({}) ([1-9]|[12][0-9]|3[01])".format("|".join(MONTHS))
-                        + _BOUNDARY_AFTER)
+# These two match the separator before the token too (the text is wrapped in separators): a
+# pattern that starts with a literal set is found much faster than one that starts with a look-behind.
+_ORDINAL_DIGITS = re.compile(r"([ \x00])([0-9]+)(?:st|nd|rd|th)(?=[ \x00])")
+_MONTH_DAY = re.compile(r"([ \x00])({}) ([1-9]|[12][0-9]|3[01])(?=[ \x00])".format("|".join(MONTHS)))
 _SEPARATOR = "\x00"  # joins texts for one pass of each rule; no rule matches or changes it
-_FORMAT_TABLE: Optional[dict] = None
+_FORMAT_CHARACTERS: Optional[re.Pattern] = None
 
 
 def check_metrics(metrics) -> tuple:
@@ -171,12 +171,25 @@ def read_number_words(words: Sequence[str]) -> List[int]:
     return numbers
 
 
-def _format_table() -> dict:
-    """str.translate table deleting every format character (Unicode category Cf); built on first use."""
-    global _FORMAT_TABLE
-    if _FORMAT_TABLE is None:
-        _FORMAT_TABLE = {code: None for code in range(sys.maxunicode + 1) if unicodedata.category(chr(code)) == "Cf"}
-    return _FORMAT_TABLE
+def _format_characters() -> re.Pattern:
+    """A pattern matching every format character (Unicode category Cf); built on first use."""
+    global _FORMAT_CHARACTERS
+    if _FORMAT_CHARACTERS is None:
+        characters = "".join(chr(code) for code in range(sys.maxunicode + 1) if unicodedata.category(chr(code)) == "Cf")
+        _FORMAT_CHARACTERS = re.compile(f"[{re.escape(characters)}]")
+    return _FORMAT_CHARACTERS
+
+
+def _number_runs(words) -> Optional[re.Pattern]:
+    """A pattern matching runs of the number words among ``words`` (None when there are none).
+
+    Built from the words present only: a pattern of all sixty would be tried at every position.
+    """
+    present = NUMBER_WORDS.keys() & words
+    if not present:
+        return None
+    alternatives = "|".join(sorted(present, key=len, reverse=True))
+    return re.compile(f"{_BOUNDARY_BEFORE}((?:{alternatives})(?: (?:{alternatives}))*){_BOUNDARY_AFTER}")
 
 
 def _spelled(match: re.Match) -> str:
@@ -195,11 +208,21 @@ def loose_normalize_many(texts: List[str], normalizer: Normalizer) -> List[str]:
         return []
     if any(_SEPARATOR in text for text in texts):  # cannot be joined: one at a time
         return list(chain.from_iterable(loose_normalize_many([text], normalizer) for text in texts))
-    joined = unicodedata.normalize("NFKC", _SEPARATOR.join(texts)).translate(_format_table()).translate(_DASHES)
-    before = _POSSESSIVE.sub("", joined).split(_SEPARATOR)
-    normalized = _SEPARATOR.join(normalizer.normalize_many(before))
-    normalized = _ORDINAL_DIGITS.sub(r"\1", _NUMBER_RUN.sub(_spelled, normalized))
-    return _MONTH_DAY.sub(r"\2 \1", normalized).split(_SEPARATOR)
+    joined = _SEPARATOR.join(texts)
+    if joined.isascii():  # its own NFKC form, without format characters; dashes replaced bytewise
+        joined = joined.encode("ascii").translate(_ASCII_DASHES).decode("ascii")
+    else:
+        joined = _DASHES.sub(" ", _format_characters().sub("", unicodedata.normalize("NFKC", joined)))
+    joined = _POSSESSIVE.sub("", joined)
+    normalized = _SEPARATOR.join(normalizer.normalize_many(joined.split(_SEPARATOR)))
+    words = set(normalized.replace(_SEPARATOR, " ").split(" "))
+    number_runs = _number_runs(words)
+    if number_runs is not None:
+        normalized = number_runs.sub(_spelled, normalized)
+    normalized = _ORDINAL_DIGITS.sub(r"\1\2", f"{_SEPARATOR}{normalized}{_SEPARATOR}")
+    if not words.isdisjoint(MONTHS):
+        normalized = _MONTH_DAY.sub(r"\1\3 \2", normalized)
+    return normalized[1:-1].split(_SEPARATOR)
 
 
 def lenient_scores(
@@ -280,23 +303,24 @@ class _Pairs:
         scores = (exact | (empty_gold & (self.table.lengths[prediction] == 0))).astype(np.float64)
         open_pairs = np.flatnonzero(~(exact | empty_gold))
         if name in ("loose_exact_match", "lenient_match"):
-            table, of_text = self._loose_table()
+            table, of_text = self._loose_table(open_pairs)
             prediction, gold = of_text[self.prediction], of_text[self.gold]
         else:
             table = self.table
         scores[open_pairs] = _distinct_scores(name, table, self.normalizer, prediction[open_pairs], gold[open_pairs])
         return scores
 
-    def _loose_table(self):
-        """The token table of the texts' loose forms, and each text's loose string id."""
+    def _loose_table(self, open_pairs: np.ndarray):
+        """The token table of the loose forms of the open pairs' texts, and each text's loose string id
+        (only the open pairs' texts have one: the same pairs are open for every metric)."""
         if self._loose is None:
-            self._loose = _loose_strings(self.texts, self.normalizer)
+            wanted = np.unique(np.concatenate([self.prediction[open_pairs], self.gold[open_pairs]]))
+            table = TokenTable(loose_normalize_many([self.texts[index] for index in wanted.tolist()], self.normalizer),
+                               self.normalizer.tokenize)
+            of_text = np.full(len(self.texts), -1, dtype=np.int64)
+            of_text[wanted] = table.string_of_text
+            self._loose = table, of_text
         return self._loose
-
-
-def _loose_strings(texts, normalizer):
-    table = TokenTable(loose_normalize_many(texts, normalizer), normalizer.tokenize)
-    return table, table.string_of_text
 
 
 def _distinct_scores(name, table: TokenTable, normalizer, prediction, gold) -> np.ndarray:
@@ -320,6 +344,8 @@ def _distinct_scores(name, table: TokenTable, normalizer, prediction, gold) -> n
 
 def _token_keys(table: TokenTable, normalizer, strings) -> dict:
     """String id -> its tokens joined by single spaces, with a space at both ends (a token run is a substring)."""
+    if type(normalizer).tokenize is Normalizer.tokenize:  # whitespace tokens of a whitespace-collapsed string
+        return {index: f" {table.strings[index]} " for index in strings.tolist()}
     return {index: f" {' '.join(normalizer.tokenize(table.strings[index]))} " for index in strings.tolist()}
 
 
