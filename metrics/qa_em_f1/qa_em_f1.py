@@ -77,6 +77,12 @@ Args:
     confidence_level, n_resamples, seed: seeded bootstrap interval for each score.
     map_abstentions, abstentions: squad_v2 only; count phrases such as "unanswerable" as
         the empty answer.
+    lenient: True, or a list of contains, prefix_exact_match, suffix_exact_match,
+        token_recall, loose_exact_match, lenient_match (the one recommended for generative
+        QA): adds those lenient-match keys (0-100), off by default.
+    extract_answers: score the answer stated in each output of a chat or reasoning model
+        (<think> blocks dropped, "Answer:" / "The answer is" / \\boxed{} taken) and add
+        extraction_rate and extraction_failures.
 Returns:
     squad, korquad, mlqa: exact_match and f1 (0-100).
     squad_v2: exact, f1, total, HasAns_exact, HasAns_f1, HasAns_total, NoAns_exact,
@@ -84,6 +90,8 @@ Returns:
         best_f1, best_f1_thresh.
     With inputs: grounding_rate and <score>_<type>/count_<type> for every question type,
         NaN where there is nothing to average (count 0), so the keys never change.
+    With lenient=: each lenient metric asked for; with extract_answers=True:
+        extraction_rate (0-100) and extraction_failures (a count); after the keys above.
 Examples:
     >>> import evaluate
     >>> squad = evaluate.load("./metrics/qa_em_f1")
@@ -254,6 +262,8 @@ class QaEmF1(evaluate.Metric):
         map_abstentions=False,
         abstentions=None,
         skip_no_answer=False,
+        lenient=None,
+        extract_answers=False,
     ):
         """:meth:`compute` with its options checked once, before anything is stored: the one
         Options of the call scores the rows here or goes through evaluate's compute to
@@ -272,6 +282,8 @@ class QaEmF1(evaluate.Metric):
             map_abstentions=map_abstentions,
             abstentions=abstentions,
             skip_no_answer=skip_no_answer,
+            lenient=lenient,
+            extract_answers=extract_answers,
         )
         if batch["predictions"] is None and batch["references"] is None:
             if batch["inputs"] is not None or batch["no_answer_probabilities"] is not None:

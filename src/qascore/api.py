@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Dict, Optional, Sequence
 
+from qascore.answer_keys import AnswerScores, add_answer_keys, answer_scores, extract_examples, with_answer_keys
 from qascore.cyclic_gc import cyclic_gc_paused
 from qascore.families import compute_family
 from qascore.options import Options, check_option_names, make_options
@@ -24,10 +25,17 @@ from qascore.scoring.results import RunningTotals, ScoredExamples, fold, needs_e
 
 __all__ = ["compute", "compute_paired", "score_columns", "signature", "QAScorer"]
 
+
 def score_columns(columns: Dict[str, list], options: Options) -> Dict[str, object]:
     """Score columns of :func:`qascore.records.to_columns` (possibly many batches, joined)."""
-    examples = align(columns, missing=options.missing, extra=options.extra)
-    return summarize(score_aligned(examples, options), options)
+    return _score_examples(align(columns, missing=options.missing, extra=options.extra), options)
+
+
+def _score_examples(examples: Examples, options: Options, num_proc: int = 1) -> Dict[str, object]:
+    """Paired examples' results, with the opt-in lenient and extraction keys (:mod:`qascore.answer_keys`)."""
+    examples, found = extract_examples(examples, options)
+    results = summarize(score_aligned_in_processes(examples, options=options, num_proc=num_proc), options)
+    return with_answer_keys(results, examples, found, options)
 
 
 def compute(
@@ -58,6 +66,10 @@ def compute(
             raise ValueError(f"num_proc= applies to the SQuAD-style presets, not to {checked.preset.name!r}.")
         return compute_family(predictions, references, inputs, checked)
     with cyclic_gc_paused():
+        if num_proc > 1 and checked.adds_answer_keys:  # extracted and matched here, EM and F1 in the processes
+            columns = to_columns(predictions, references, inputs=inputs, no_answer_probabilities=no_answer_probabilities)
+            examples = align(columns, missing=checked.missing, extra=checked.extra)
+            return _score_examples(examples, checked, num_proc)
         if num_proc > 1:
             scored = score_in_processes(predictions, references, inputs=inputs,
                                         no_answer_probabilities=no_answer_probabilities, options=checked,
@@ -80,7 +92,7 @@ def compute_paired(examples: Examples, *, preset: str = "squad", num_proc: int =
             "or pass missing='zero' to score them 0 as the official v1.1 script does."
         )
     with cyclic_gc_paused():
-        return summarize(score_aligned_in_processes(examples, options=checked, num_proc=num_proc), checked)
+        return _score_examples(examples, checked, num_proc)
 
 
 def signature(preset: str = "squad", **options) -> str:
@@ -145,10 +157,14 @@ class QAScorer:
             raise ValueError("Some batches were plain lists and others SQuAD records; use one layout for all batches.")
         count = len(batch["references"])
         if paired_by_position:
-            scored = score_aligned(align(batch, missing=self.options.missing, extra=self.options.extra), self.options)
+            examples, found = extract_examples(align(batch, missing=self.options.missing, extra=self.options.extra),
+                                               self.options)
+            scored = score_aligned(examples, self.options)
+            answers = answer_scores(examples.predictions, examples.references, found, self.options)
             if self._inputs_seen is not None:
                 scored.check_same_inputs(self._inputs_seen)
             self._inputs_seen = scored.optional_inputs()
+            self._answers.extend(answers)
             if needs_every_example(self.options, scored):
                 self._scored.extend(scored)
             else:
@@ -195,7 +211,7 @@ class QAScorer:
         elif self._records["references"]:
             results = score_columns(self._records, self.options)
         else:
-            results = summarize(self._scored, self.options, self._totals)
+            results = add_answer_keys(summarize(self._scored, self.options, self._totals), self._answers, self.options)
         self.reset()
         return results
 
@@ -205,6 +221,7 @@ class QAScorer:
         self._family_batches = {"predictions": [], "references": [], "inputs": None}
         self._scored = ScoredExamples.empty()
         self._totals = RunningTotals()
+        self._answers = AnswerScores()
         self._inputs_seen = None
         self._paired_by_position = None
         self._count = 0

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from typing import Dict, Optional, Sequence, Union
 
 from qascore._version import __version__
+from qascore.extraction import EXTRACTION_RULES
 from qascore.normalize import MLQA_LANGUAGES, Normalizer, get_normalizer
 from qascore.presets import Preset, get_preset
 from qascore.records import check_real
 from qascore.scoring.bootstrap import check_n_resamples
+from qascore.scoring.lenient import LENIENT_METRICS, check_metrics
 from qascore.scoring.no_answer import DEFAULT_ABSTENTIONS
 
 __all__ = ["Options", "OPTION_NAMES", "DEFAULT_NO_ANSWER_THRESHOLD", "check_option_names", "make_options"]
@@ -38,6 +40,13 @@ class Options:
     seed: int
     abstentions: Optional[tuple]  # None unless map_abstentions=True
     skip_no_answer: bool = False  # mrqa: questions without a prediction leave the total
+    lenient: tuple = ()  # names of qascore.scoring.lenient.LENIENT_METRICS to add, in report order
+    extract_answers: bool = False  # score qascore.extraction.extract_answer of each prediction
+
+    @property
+    def adds_answer_keys(self) -> bool:
+        """True when lenient or extraction keys are asked for (:mod:`qascore.answer_keys`)."""
+        return bool(self.lenient) or self.extract_answers
 
     def signature(self) -> str:
         """A string recording every setting that changes the numbers, to quote with them."""
@@ -51,6 +60,10 @@ class Options:
         if self.abstentions is not None:
             custom = self.abstentions != DEFAULT_ABSTENTIONS
             parts.append(f"abstain:{'custom' + str(len(self.abstentions)) if custom else 'default'}")
+        if self.lenient:
+            parts.append(f"lenient:{'all' if self.lenient == LENIENT_METRICS else '+'.join(self.lenient)}")
+        if self.extract_answers:
+            parts.append(f"extract:{EXTRACTION_RULES}")
         parts += [f"missing:{'skip' if self.skip_no_answer else self.missing}", f"extra:{self.extra}"]
         if self.confidence_level is not None:
             parts.append(f"ci:{self.confidence_level!r}-boot{self.n_resamples}-seed{self.seed}")
@@ -85,6 +98,8 @@ def make_options(
     map_abstentions: bool = False,
     abstentions: Optional[Sequence[str]] = None,
     skip_no_answer: bool = False,
+    lenient: Union[None, bool, str, Sequence[str]] = None,
+    extract_answers: bool = False,
 ) -> Options:
     """Check every option once, where it enters, and bundle them.
 
@@ -92,6 +107,14 @@ def make_options(
     Traceback (most recent call last):
     ...
     ValueError: The mlqa preset needs language=, one of en, es, hi, vi, de, ar, zh.
+
+    ``lenient`` adds lenient-match keys (True: all of
+    :data:`qascore.scoring.lenient.LENIENT_METRICS`; or a list of their names);
+    ``extract_answers=True`` scores the answer :func:`qascore.extraction.extract_answer`
+    finds in each prediction and adds ``extraction_rate`` and ``extraction_failures``.
+
+    >>> make_options("squad", lenient=["lenient_match"], extract_answers=True).signature()
+    'preset:squad|norm:squad|rules:v1.1|lenient:lenient_match|extract:v1|missing:error|extra:error|version:0.1.0'
     """
     preset = get_preset(preset)
     if language is not None and not isinstance(language, str):
@@ -144,7 +167,11 @@ def make_options(
     if skip_no_answer and preset.family != "mrqa":
         raise ValueError(f"skip_no_answer=True (MRQA's --skip-no-answer) applies to preset 'mrqa' only, not "
                          f"{preset.name!r}.")
+    if not isinstance(extract_answers, bool):
+        raise TypeError(f"extract_answers must be True or False; got {extract_answers!r:.60}.")
     return Options(
+        lenient=check_metrics(lenient),
+        extract_answers=extract_answers,
         preset=preset,
         normalizer=normalizer,
         no_answer_threshold=float(no_answer_threshold),
@@ -169,7 +196,7 @@ def check_option_names(options: Dict[str, object]) -> Dict[str, object]:
     >>> check_option_names({"threshold": 0.5})
     Traceback (most recent call last):
     ...
-    TypeError: Unknown option 'threshold'. Options are: language, normalizer, no_answer_threshold, missing, extra, return_per_example, confidence_level, n_resamples, seed, map_abstentions, abstentions, skip_no_answer.
+    TypeError: Unknown option 'threshold'. Options are: language, normalizer, no_answer_threshold, missing, extra, return_per_example, confidence_level, n_resamples, seed, map_abstentions, abstentions, skip_no_answer, lenient, extract_answers.
     """
     unknown = [name for name in options if name not in OPTION_NAMES]
     if unknown:

@@ -8,6 +8,10 @@ inputs, rules, result keys and files, and provides a :class:`Family`.
 and the Space all go through :func:`compute_family` and :func:`score_family_files`, so
 they agree.
 
+Any family whose predictions are strings and references gold-answer lists also gets the
+opt-in lenient and extraction keys (``lenient=``, ``extract_answers=True``; see
+:mod:`qascore.answer_keys`) from :func:`compute_family`, with no code of its own.
+
 Adding a family means: a module here with a ``FAMILY`` attribute, one line in
 :data:`FAMILY_MODULES`, and its presets as rows of :data:`qascore.presets.PRESETS`.
 """
@@ -20,6 +24,7 @@ from typing import Callable, Dict, List, Mapping, Optional, Sequence
 
 import numpy as np
 
+from qascore.answer_keys import add_answer_keys, answer_scores, extract
 from qascore.scoring.bootstrap import resample_means
 
 __all__ = ["Family", "PerQuestion", "FAMILY_MODULES", "get_family", "compute_family", "score_family_files"]
@@ -68,7 +73,8 @@ class Family:
             features for this family (imported lazily, so ``datasets`` stays optional).
         interval_scale: ``{score key: factor}``: per-question score keys the interval and
             per-example options apply to, and the factor from a per-question mean to the
-            reported figure (100 for percentages, 1 for fractions).
+            reported figure (100 for percentages, 1 for fractions). The opt-in lenient and
+            extraction keys use the factor these share (100 when they differ).
     """
 
     name: str
@@ -92,6 +98,9 @@ def compute_family(predictions: Sequence, references: Sequence, inputs: Optional
     ``options`` are checked :class:`qascore.options.Options` whose preset has a family.
     """
     family = get_family(options.preset.family)
+    if options.adds_answer_keys:
+        gold = _gold_answer_lists(predictions, references, options)
+        predictions, found = extract(predictions, options)
     per_question = family.score(predictions, references, inputs, options)
     results = family.summarize(per_question, options)
     if options.confidence_level is not None:
@@ -104,7 +113,25 @@ def compute_family(predictions: Sequence, references: Sequence, inputs: Optional
     if options.return_per_example:
         rows = {name: [float(score) for score in per_question.scores[name]] for name in family.interval_scale}
         results["per_example"] = {"id": per_question.ids, **rows} if per_question.ids is not None else rows
+    if options.adds_answer_keys:
+        factors = set(family.interval_scale.values())
+        scale = factors.pop() if len(factors) == 1 else 100.0
+        results = add_answer_keys(results, answer_scores(predictions, gold, found, options), options, scale=scale)
     return results
+
+
+def _gold_answer_lists(predictions: Sequence, references: Sequence, options) -> List[List[str]]:
+    """The references as lists of gold strings, for the lenient and extraction keys; a TypeError
+    when a family's inputs are not answer strings (span lists, records, ...)."""
+    if not all(prediction is None or isinstance(prediction, str) for prediction in predictions):
+        raise TypeError(f"lenient= and extract_answers= score answer strings; the {options.preset.name} preset's "
+                        "predictions here are not all strings (or None).")
+    gold = [[reference] if isinstance(reference, str) else reference for reference in references]
+    if not all(isinstance(answers, (list, tuple)) and all(isinstance(text, str) for text in answers)
+               for answers in gold):
+        raise TypeError(f"lenient= and extract_answers= need each reference as a list of gold answer strings; the "
+                        f"{options.preset.name} preset's references here are not.")
+    return gold
 
 
 def score_family_files(data, predictions, options, *, given: dict, duplicate_keys: str = "error",

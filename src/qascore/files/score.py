@@ -24,6 +24,7 @@ import sys
 from pathlib import Path
 
 import qascore
+from qascore.answer_keys import extract_examples, with_answer_keys
 from qascore.api import make_options
 from qascore.cyclic_gc import cyclic_gc_paused
 from qascore.families import score_family_files
@@ -67,6 +68,7 @@ def score_files(
     abstentions: list[str] | None = None,
     question_types: bool = False,
     skip_no_answer: bool = False,
+    lenient: bool | list[str] | None = None, extract_answers: bool = False,
 ) -> dict:
     """Score a predictions file against a data file the way the official scripts do.
 
@@ -102,7 +104,8 @@ def score_files(
     given = {"language": language, "normalizer": normalizer, "no_answer_threshold": no_answer_threshold,
              "confidence_level": confidence_level, "n_resamples": n_resamples, "seed": seed,
              "map_abstentions": map_abstentions or None, "abstentions": abstentions,
-             "skip_no_answer": skip_no_answer or None}
+             "skip_no_answer": skip_no_answer or None, "lenient": lenient or None,
+             "extract_answers": extract_answers or None}
     options = {"preset": preset, "missing": "zero", "extra": "ignore",
                **{name: value for name, value in given.items() if value is not None}}
     checked = make_options(return_per_example=per_example, **options)
@@ -122,6 +125,7 @@ def score_files(
         stages.next(f"reading {Path(predictions).name}")
         predicted = load_predictions(predictions, **reading)
         examples, counts = pair_by_id(gold.ids, gold.answers, predicted, no_answer, no_answer_file=no_answer_file)
+        examples, found = extract_examples(examples, checked)
         del predicted
         if question_types:
             examples.inputs = _question_texts(gold, data)
@@ -131,7 +135,7 @@ def score_files(
         if duplicate_keys == "last":
             counts["overridden"] = overridden
         check_coverage(counts, data=data, predictions=predictions, strict=strict)
-        results = summarize(scored, checked)
+        results = with_answer_keys(summarize(scored, checked), examples, found, checked)
         kept = {"examples": examples, "scored": scored} if keep_examples else {"examples": None, "scored": None}
         del examples, scored  # freed before the collector is back on
     return {"results": results, "signature": qascore.signature(**options), "counts": counts, "no_answer": no_answer,
