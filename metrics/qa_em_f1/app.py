@@ -27,6 +27,7 @@ import time
 
 import gradio as gr
 import qascore
+from qascore.families import compute_family
 from qascore.files.plots import precision_recall_figure
 from qascore.files.readers import parse_json, predictions_from_mapping, references_from_document, reject_repeated_keys
 from qascore.files.score import raw_scores, score_files, summary_counts
@@ -139,6 +140,16 @@ def _capped(items, name):
     return items
 
 
+def _is_family(preset):
+    """True for presets with their own inputs and rules (qascore.families), which take their JSON as it is."""
+    return qascore.PRESETS[preset].family is not None
+
+
+def _family_inputs(text, name):
+    """A family preset's pasted input: a JSON list, passed to qascore as it is (its rules check it)."""
+    return _capped(_parse(text, name, allow_lines=False), name)
+
+
 def _language(preset, language):
     return (language or None) if preset == "mlqa" else None
 
@@ -157,6 +168,9 @@ def compute(predictions: str, references: str, preset: str = "squad", language: 
     if preset not in qascore.PRESETS:
         raise gr.Error(f"preset must be one of {', '.join(PRESET_NAMES)}, got {preset!r}.")
     try:
+        if _is_family(preset):
+            return qascore.compute(_family_inputs(predictions, "Predictions"), _family_inputs(references, "References"),
+                                   preset=preset)
         return qascore.compute(
             _predictions(predictions, allow_lines=False),
             _references(references, allow_lines=False),
@@ -200,6 +214,8 @@ def _score_once(predictions, references, options):
 
 def score_pasted(predictions_text, references_text, preset, language):
     """The "Paste" tab: one answer per line or JSON; a PR curve for squad_v2 records with no-answer scores."""
+    if _is_family(preset):
+        return _score_pasted_family(predictions_text, references_text, preset)
     language = _language(preset, language)
     try:
         predictions = _predictions(predictions_text)
@@ -225,6 +241,22 @@ def score_pasted(predictions_text, references_text, preset, language):
     return (_results_table(results), _details(signature), curve, _per_example_table(rows), *files)
 
 
+def _score_pasted_family(predictions_text, references_text, preset):
+    """The "Paste" tab for a family preset: JSON lists as its compute takes them."""
+    try:
+        predictions = _family_inputs(predictions_text, "Predictions")
+        references = _family_inputs(references_text, "References")
+        options = qascore.make_options(preset, return_per_example=True)
+        results = compute_family(predictions, references, None, options)
+    except (ValueError, TypeError) as error:
+        raise gr.Error(str(error)) from None
+    per_example = results.pop("per_example")
+    rows = family_rows(per_example.get("id"), predictions, references, per_example)
+    signature = options.signature()
+    files = _downloads({"results": results, "signature": signature}, rows)
+    return (_results_table(results), _details(signature), gr.Plot(visible=False), _per_example_table(rows), *files)
+
+
 def score_uploaded(data_file, predictions_file, no_answer_file, preset, language, keep_last=False):
     """The "Upload files" tab: the official data and predictions files, as the official scripts score them.
 
@@ -241,11 +273,16 @@ def score_uploaded(data_file, predictions_file, no_answer_file, preset, language
         )
         if scored["counts"]["questions"] > MAX_EXAMPLES:
             raise ValueError(f"The data file has {scored['counts']['questions']:,} questions; at most {MAX_EXAMPLES:,}.")
-        curve = _curve(raw_scores(scored))
+        curve = gr.Plot(visible=False) if _is_family(preset) else _curve(raw_scores(scored))
     except (ValueError, TypeError) as error:
         raise gr.Error(str(error)) from None
     results = dict(scored["results"])
-    rows = per_example_rows(scored["examples"], results.pop("per_example"), qascore.make_options(**scored["options"]))
+    per_example = results.pop("per_example")
+    examples = scored["examples"]
+    if _is_family(preset):
+        rows = family_rows(examples.ids, examples.predictions, examples.references, per_example)
+    else:
+        rows = per_example_rows(examples, per_example, qascore.make_options(**scored["options"]))
     summary = {"results": results, "signature": scored["signature"], "counts": summary_counts(scored["counts"])}
     files = _downloads(summary, rows)
     details = _details(scored["signature"], scored["counts"])
@@ -290,7 +327,20 @@ def per_example_rows(examples, per_example, options):
     return rows
 
 
-_COLUMNS = {  # row key -> (table header, gradio datatype)
+def family_rows(ids, predictions, references, per_example):
+    """One dict per question of a family preset: ``id`` (when known), ``prediction`` and
+    ``gold_answers`` as given, and the per-question scores under the results' own names."""
+    scores = [key for key in per_example if key != "id"]
+    rows = []
+    for index, (prediction, reference) in enumerate(zip(predictions, references)):
+        row = {} if ids is None else {"id": ids[index]}
+        row.update(prediction=prediction, gold_answers=reference)
+        row.update((key, per_example[key][index]) for key in scores)
+        rows.append(row)
+    return rows
+
+
+_COLUMNS = {  # row key -> (table header, gradio datatype); other keys: a family's scores (numbers)
     "id": ("id", "str"),
     "prediction": ("prediction", "str"),
     "gold_answers": ("gold answers", "str"),
@@ -308,9 +358,9 @@ NO_PREDICTION = "(no prediction)"
 def _cell(key, value):
     if value is None:
         return NO_PREDICTION if key in ("prediction", "normalized_prediction") else None
-    if isinstance(value, list):
+    if isinstance(value, (list, dict)):
         return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, float) and key in ("exact_match", "exact", "f1"):
+    if isinstance(value, float) and (key in ("exact_match", "exact", "f1") or key not in _COLUMNS):
         return round(value, 4)
     return value
 
@@ -318,8 +368,9 @@ def _cell(key, value):
 def _per_example_table(rows):
     keys = list(rows[0])
     return gr.Dataframe(
-        value={"headers": [_COLUMNS[key][0] for key in keys], "data": [[_cell(key, row[key]) for key in keys] for row in rows]},
-        datatype=[_COLUMNS[key][1] for key in keys],
+        value={"headers": [_COLUMNS.get(key, (key,))[0] for key in keys],
+               "data": [[_cell(key, row[key]) for key in keys] for row in rows]},
+        datatype=[_COLUMNS.get(key, (key, "number"))[1] for key in keys],
         visible=True,
     )
 
@@ -396,7 +447,7 @@ def build_demo():
                     value=False, elem_id="keep-last",
                 )
                 upload_button = gr.Button("Score files", variant="primary", elem_id="score-files")
-        table = gr.Dataframe(headers=["metric", "value"], label="Scores (0-100)", elem_id="scores", interactive=False)
+        table = gr.Dataframe(headers=["metric", "value"], label="Scores (SQuAD presets 0-100; other presets on their official script's scale)", elem_id="scores", interactive=False)
         details = gr.Markdown()
         curve = gr.Plot(label="No-answer precision-recall curves", visible=False, elem_id="curve")
         per_example_table = gr.Dataframe(

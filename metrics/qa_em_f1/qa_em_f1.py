@@ -9,6 +9,8 @@ import datasets
 import evaluate
 import pyarrow as pa
 import qascore
+from qascore.families import compute_family
+from qascore.families import get_family
 from qascore.presets import get_preset
 from qascore.records import padded, to_columns, unpadded
 
@@ -75,6 +77,12 @@ Args:
     confidence_level, n_resamples, seed: seeded bootstrap interval for each score.
     map_abstentions, abstentions: squad_v2 only; count phrases such as "unanswerable" as
         the empty answer.
+    lenient: True, or a list of contains, prefix_exact_match, suffix_exact_match,
+        token_recall, loose_exact_match, lenient_match (the one recommended for generative
+        QA): adds those lenient-match keys (0-100), off by default.
+    extract_answers: score the answer stated in each output of a chat or reasoning model
+        (<think> blocks dropped, "Answer:" / "The answer is" / \\boxed{} taken) and add
+        extraction_rate and extraction_failures.
 Returns:
     squad, korquad, mlqa: exact_match and f1 (0-100).
     squad_v2: exact, f1, total, HasAns_exact, HasAns_f1, HasAns_total, NoAns_exact,
@@ -82,6 +90,8 @@ Returns:
         best_f1, best_f1_thresh.
     With inputs: grounding_rate and <score>_<type>/count_<type> for every question type,
         NaN where there is nothing to average (count 0), so the keys never change.
+    With lenient=: each lenient metric asked for; with extract_answers=True:
+        extraction_rate (0-100) and extraction_failures (a count); after the keys above.
 Examples:
     >>> import evaluate
     >>> squad = evaluate.load("./metrics/qa_em_f1")
@@ -141,12 +151,12 @@ class QaEmF1(evaluate.Metric):
     """SQuAD-style exact match and F1; the config name is the qascore preset."""
 
     def _info(self):
-        get_preset(self._preset_name())
+        family = get_preset(self._preset_name()).family
         return evaluate.MetricInfo(
             description=_DESCRIPTION,
             citation=_CITATION,
             inputs_description=_KWARGS_DESCRIPTION,
-            features=_FEATURES,
+            features=_FEATURES if family is None else get_family(family).features(self._preset_name()),
             codebase_urls=["https://rajpurkar.github.io/SQuAD-explorer/", "https://korquad.github.io/"],
             reference_urls=["https://github.com/facebookresearch/MLQA"],
         )
@@ -163,18 +173,27 @@ class QaEmF1(evaluate.Metric):
     def _preset_name(self):
         return "squad" if self.config_name == "default" else self.config_name
 
+    def _family(self):
+        """The preset's family (None for the SQuAD-style presets), whose rows evaluate stores as they are."""
+        return get_preset(self._preset_name()).family
+
     def add_batch(self, *, predictions=None, references=None, inputs=None, no_answer_probabilities=None):
         """Check a batch (any accepted layout) and store it as qascore's columns, padded to equal length.
 
         The checked columns go to evaluate's writer as one Arrow table, instead of through
         ``Metric.add_batch``, which would encode every value again in Python (seven times
         slower at 1M rows). evaluate's writer, cache files, locks and ``num_process``
-        gathering are used as they are.
+        gathering are used as they are. A family preset's rows (DROP's span lists, ...) go
+        through ``Metric.add_batch`` with the family's features.
 
         An empty batch writes no rows but still opens this process's cache file: in
         evaluate's ``num_process`` mode process 0 waits for every process's file, and a
         process whose shard is empty (fewer examples than processes) must write one too.
         """
+        if self._family() is not None:
+            if inputs is not None or no_answer_probabilities is not None:
+                raise ValueError(f"The {self._preset_name()} preset takes predictions= and references= only.")
+            return super().add_batch(predictions=predictions, references=references)
         columns = padded(
             to_columns(predictions, references, inputs=inputs, no_answer_probabilities=no_answer_probabilities)
         )
@@ -222,6 +241,8 @@ class QaEmF1(evaluate.Metric):
     def _compute(self, predictions, references, options):
         """Score the rows evaluate gathered with the checked ``options``: ``predictions`` and
         ``references`` as it passes them, the other stored columns read from the gathered table."""
+        if self._family() is not None:
+            return compute_family(predictions, references, None, options)
         stored = {name: self.data[name][:] for name in _FEATURES if name not in _USER_INPUTS}
         return qascore.score_columns(unpadded({"predictions": predictions, "references": references, **stored}), options)
 
@@ -240,6 +261,9 @@ class QaEmF1(evaluate.Metric):
         seed=0,
         map_abstentions=False,
         abstentions=None,
+        skip_no_answer=False,
+        lenient=None,
+        extract_answers=False,
     ):
         """:meth:`compute` with its options checked once, before anything is stored: the one
         Options of the call scores the rows here or goes through evaluate's compute to
@@ -257,6 +281,9 @@ class QaEmF1(evaluate.Metric):
             seed=seed,
             map_abstentions=map_abstentions,
             abstentions=abstentions,
+            skip_no_answer=skip_no_answer,
+            lenient=lenient,
+            extract_answers=extract_answers,
         )
         if batch["predictions"] is None and batch["references"] is None:
             if batch["inputs"] is not None or batch["no_answer_probabilities"] is not None:
@@ -265,6 +292,10 @@ class QaEmF1(evaluate.Metric):
                 raise ValueError("Nothing to score: pass predictions= and references=, or call add_batch() first.")
             return super().compute(options=options)
         if self.writer is None and self.num_process == 1:
+            if self._family() is not None:
+                if batch["inputs"] is not None or batch["no_answer_probabilities"] is not None:
+                    raise ValueError(f"The {self._preset_name()} preset takes predictions= and references= only.")
+                return compute_family(batch["predictions"], batch["references"], None, options)
             return qascore.score_columns(to_columns(**batch), options)
         self.add_batch(**batch)
         return super().compute(options=options)

@@ -24,12 +24,16 @@ __all__ = [
     "PRESETS",
     "QAComputeMetrics",
     "ExtractiveQAComputeMetrics",
+    "score_batch",
+    "QATotals",
 ]
 
-# The Trainer adapters are imported on first use, so ``import qascore`` stays light.
+# The Trainer adapters and the batch kernel (pyarrow) are imported on first use, so ``import qascore`` stays light.
 _LAZY = {
     "QAComputeMetrics": "qascore.trainer",
     "ExtractiveQAComputeMetrics": "qascore.trainer",
+    "score_batch": "qascore.distributed",
+    "QATotals": "qascore.distributed",
 }
 
 

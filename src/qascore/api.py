@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from typing import Dict, Optional, Sequence
 
+from qascore.answer_keys import AnswerScores, add_answer_keys, answer_scores, extract_examples, with_answer_keys
 from qascore.cyclic_gc import cyclic_gc_paused
+from qascore.families import compute_family
 from qascore.options import Options, check_option_names, make_options
 from qascore.parallel import check_num_proc, score_aligned_in_processes, score_in_processes
 from qascore.records import Examples, align, empty_columns, paired_by_id, to_columns
@@ -23,10 +25,17 @@ from qascore.scoring.results import RunningTotals, ScoredExamples, fold, needs_e
 
 __all__ = ["compute", "compute_paired", "score_columns", "signature", "QAScorer"]
 
+
 def score_columns(columns: Dict[str, list], options: Options) -> Dict[str, object]:
     """Score columns of :func:`qascore.records.to_columns` (possibly many batches, joined)."""
-    examples = align(columns, missing=options.missing, extra=options.extra)
-    return summarize(score_aligned(examples, options), options)
+    return _score_examples(align(columns, missing=options.missing, extra=options.extra), options)
+
+
+def _score_examples(examples: Examples, options: Options, num_proc: int = 1) -> Dict[str, object]:
+    """Paired examples' results, with the opt-in lenient and extraction keys (:mod:`qascore.answer_keys`)."""
+    examples, found = extract_examples(examples, options)
+    results = summarize(score_aligned_in_processes(examples, options=options, num_proc=num_proc), options)
+    return with_answer_keys(results, examples, found, options)
 
 
 def compute(
@@ -52,7 +61,15 @@ def compute(
     """
     checked = make_options(preset, **check_option_names(options))
     num_proc = check_num_proc(num_proc)
+    if checked.preset.family is not None:
+        if num_proc > 1:
+            raise ValueError(f"num_proc= applies to the SQuAD-style presets, not to {checked.preset.name!r}.")
+        return compute_family(predictions, references, inputs, checked)
     with cyclic_gc_paused():
+        if num_proc > 1 and checked.adds_answer_keys:  # extracted and matched here, EM and F1 in the processes
+            columns = to_columns(predictions, references, inputs=inputs, no_answer_probabilities=no_answer_probabilities)
+            examples = align(columns, missing=checked.missing, extra=checked.extra)
+            return _score_examples(examples, checked, num_proc)
         if num_proc > 1:
             scored = score_in_processes(predictions, references, inputs=inputs,
                                         no_answer_probabilities=no_answer_probabilities, options=checked,
@@ -75,7 +92,7 @@ def compute_paired(examples: Examples, *, preset: str = "squad", num_proc: int =
             "or pass missing='zero' to score them 0 as the official v1.1 script does."
         )
     with cyclic_gc_paused():
-        return summarize(score_aligned_in_processes(examples, options=checked, num_proc=num_proc), checked)
+        return _score_examples(examples, checked, num_proc)
 
 
 def signature(preset: str = "squad", **options) -> str:
@@ -129,6 +146,9 @@ class QAScorer:
         A refused batch leaves the scorer as it was: everything is checked and scored
         before anything is kept.
         """
+        if self.options.preset.family is not None:
+            self._keep_family_batch(predictions, references, inputs, no_answer_probabilities)
+            return
         batch = to_columns(predictions, references, inputs=inputs, no_answer_probabilities=no_answer_probabilities)
         if not batch["predictions"] and not batch["references"]:
             return
@@ -137,10 +157,14 @@ class QAScorer:
             raise ValueError("Some batches were plain lists and others SQuAD records; use one layout for all batches.")
         count = len(batch["references"])
         if paired_by_position:
-            scored = score_aligned(align(batch, missing=self.options.missing, extra=self.options.extra), self.options)
+            examples, found = extract_examples(align(batch, missing=self.options.missing, extra=self.options.extra),
+                                               self.options)
+            scored = score_aligned(examples, self.options)
+            answers = answer_scores(examples.predictions, examples.references, found, self.options)
             if self._inputs_seen is not None:
                 scored.check_same_inputs(self._inputs_seen)
             self._inputs_seen = scored.optional_inputs()
+            self._answers.extend(answers)
             if needs_every_example(self.options, scored):
                 self._scored.extend(scored)
             else:
@@ -150,6 +174,25 @@ class QAScorer:
                 self._records[name].extend(values)
         self._count += count
         self._paired_by_position = paired_by_position
+
+    def _keep_family_batch(self, predictions, references, inputs, no_answer_probabilities) -> None:
+        """A family preset's batch is kept as given and scored by :meth:`compute` (its rules
+        may pair questions across batches, as CoQA's turns are)."""
+        if no_answer_probabilities is not None:
+            raise ValueError(f"no_answer_probabilities= applies to preset squad_v2, not {self.options.preset.name!r}.")
+        for name, values in (("predictions", predictions), ("references", references)):
+            if not isinstance(values, (list, tuple)):
+                raise TypeError(f"{name} must be a list; got {type(values).__name__}.")
+        if len(predictions) != len(references):
+            raise ValueError(f"Got {len(predictions)} predictions but {len(references)} references in one batch; "
+                             "pass one prediction per reference.")
+        if (inputs is None) != (self._family_batches["inputs"] is None) and self._count:
+            raise ValueError("Some batches had inputs= and others not; pass inputs= with every batch or none.")
+        self._family_batches["predictions"].extend(predictions)
+        self._family_batches["references"].extend(references)
+        if inputs is not None:
+            self._family_batches["inputs"] = (self._family_batches["inputs"] or []) + list(inputs)
+        self._count += len(references)
 
     def add(self, *, prediction, reference, input=None, no_answer_probability=None) -> None:
         """Add a single example."""
@@ -162,18 +205,23 @@ class QAScorer:
 
     def compute(self) -> Dict[str, object]:
         """Score everything added so far, then reset (on failure the batches are kept)."""
-        if self._records["references"]:
+        if self.options.preset.family is not None:
+            batches = self._family_batches
+            results = compute_family(batches["predictions"], batches["references"], batches["inputs"], self.options)
+        elif self._records["references"]:
             results = score_columns(self._records, self.options)
         else:
-            results = summarize(self._scored, self.options, self._totals)
+            results = add_answer_keys(summarize(self._scored, self.options, self._totals), self._answers, self.options)
         self.reset()
         return results
 
     def reset(self) -> None:
         """Forget every batch added so far."""
         self._records = empty_columns()
+        self._family_batches = {"predictions": [], "references": [], "inputs": None}
         self._scored = ScoredExamples.empty()
         self._totals = RunningTotals()
+        self._answers = AnswerScores()
         self._inputs_seen = None
         self._paired_by_position = None
         self._count = 0

@@ -10,6 +10,8 @@ for F1). Each one reproduces one official script character for character:
   no article removal); F1 over characters.
 - ``mlqa``: MLQA ``mlqa_evaluation_v1.py`` for one language (all Unicode punctuation,
   that language's articles, Chinese mixed segmentation); F1 over tokens.
+- ``squad_nfd``: Unicode NFD, then ``squad``: the ``normalize_answer`` of EfficientQA / ORQA
+  and DPR (and what lenient matching uses for presets with their own normalisation).
 - ``unicode``: not an official script; for languages none of them covers (see
   :class:`UnicodeNormalizer`).
 
@@ -32,6 +34,7 @@ from typing import List, Optional
 __all__ = [
     "Normalizer",
     "SquadNormalizer",
+    "SquadNfdNormalizer",
     "KorquadNormalizer",
     "MlqaNormalizer",
     "UnicodeNormalizer",
@@ -127,6 +130,19 @@ class SquadNormalizer(_CharacterwiseNormalizer):
 
     def clean(self, text: str) -> str:
         return self._articles.sub(" ", _drop_ascii_punctuation(text.lower()))
+
+
+class SquadNfdNormalizer(SquadNormalizer):
+    """Unicode NFD, then SQuAD's ``normalize_answer`` (EfficientQA / ORQA's and DPR's normalisation).
+
+    >>> SquadNfdNormalizer().normalize("Cafe\u0301") == SquadNfdNormalizer().normalize("Caf\u00e9")
+    True
+    """
+
+    name = "squad_nfd"
+
+    def clean(self, text: str) -> str:
+        return super().clean(unicodedata.normalize("NFD", text))
 
 
 class KorquadNormalizer(_CharacterwiseNormalizer):
@@ -307,6 +323,7 @@ def _mlqa(language: Optional[str]) -> Normalizer:
 #: Every normaliser: its name -> a factory taking the language (only mlqa uses it).
 _REGISTRY = {
     "squad": lambda language: SquadNormalizer(),
+    "squad_nfd": lambda language: SquadNfdNormalizer(),
     "korquad": lambda language: KorquadNormalizer(),
     "mlqa": _mlqa,
     "unicode": lambda language: UnicodeNormalizer(),

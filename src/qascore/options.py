@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from typing import Dict, Optional, Sequence, Union
 
 from qascore._version import __version__
+from qascore.extraction import EXTRACTION_RULES
 from qascore.normalize import MLQA_LANGUAGES, Normalizer, get_normalizer
 from qascore.presets import Preset, get_preset
 from qascore.records import check_real
 from qascore.scoring.bootstrap import check_n_resamples
+from qascore.scoring.lenient import LENIENT_METRICS, check_metrics
 from qascore.scoring.no_answer import DEFAULT_ABSTENTIONS
 
 __all__ = ["Options", "OPTION_NAMES", "DEFAULT_NO_ANSWER_THRESHOLD", "check_option_names", "make_options"]
@@ -28,7 +30,7 @@ class Options:
     """Every setting that can change a number, checked once by :func:`make_options`."""
 
     preset: Preset
-    normalizer: Normalizer
+    normalizer: Optional[Normalizer]  # None: the preset's family uses its official script's own
     no_answer_threshold: float
     missing: str
     extra: str
@@ -37,20 +39,32 @@ class Options:
     n_resamples: int
     seed: int
     abstentions: Optional[tuple]  # None unless map_abstentions=True
+    skip_no_answer: bool = False  # mrqa: questions without a prediction leave the total
+    lenient: tuple = ()  # names of qascore.scoring.lenient.LENIENT_METRICS to add, in report order
+    extract_answers: bool = False  # score qascore.extraction.extract_answer of each prediction
+
+    @property
+    def adds_answer_keys(self) -> bool:
+        """True when lenient or extraction keys are asked for (:mod:`qascore.answer_keys`)."""
+        return bool(self.lenient) or self.extract_answers
 
     def signature(self) -> str:
         """A string recording every setting that changes the numbers, to quote with them."""
         parts = [
             f"preset:{self.preset.name}",
-            f"norm:{self.normalizer.signature()}",
-            f"rules:{'v2.0' if self.preset.unanswerable else 'v1.1'}",
+            f"norm:{'official' if self.normalizer is None else self.normalizer.signature()}",
+            f"rules:{self.preset.family or ('v2.0' if self.preset.unanswerable else 'v1.1')}",
         ]
         if self.preset.unanswerable:
             parts.append(f"thresh:{self.no_answer_threshold!r}")
         if self.abstentions is not None:
             custom = self.abstentions != DEFAULT_ABSTENTIONS
             parts.append(f"abstain:{'custom' + str(len(self.abstentions)) if custom else 'default'}")
-        parts += [f"missing:{self.missing}", f"extra:{self.extra}"]
+        if self.lenient:
+            parts.append(f"lenient:{'all' if self.lenient == LENIENT_METRICS else '+'.join(self.lenient)}")
+        if self.extract_answers:
+            parts.append(f"extract:{EXTRACTION_RULES}")
+        parts += [f"missing:{'skip' if self.skip_no_answer else self.missing}", f"extra:{self.extra}"]
         if self.confidence_level is not None:
             parts.append(f"ci:{self.confidence_level!r}-boot{self.n_resamples}-seed{self.seed}")
         parts.append(f"version:{__version__}")
@@ -83,6 +97,9 @@ def make_options(
     seed: int = 0,
     map_abstentions: bool = False,
     abstentions: Optional[Sequence[str]] = None,
+    skip_no_answer: bool = False,
+    lenient: Union[None, bool, str, Sequence[str]] = None,
+    extract_answers: bool = False,
 ) -> Options:
     """Check every option once, where it enters, and bundle them.
 
@@ -90,6 +107,14 @@ def make_options(
     Traceback (most recent call last):
     ...
     ValueError: The mlqa preset needs language=, one of en, es, hi, vi, de, ar, zh.
+
+    ``lenient`` adds lenient-match keys (True: all of
+    :data:`qascore.scoring.lenient.LENIENT_METRICS`; or a list of their names);
+    ``extract_answers=True`` scores the answer :func:`qascore.extraction.extract_answer`
+    finds in each prediction and adds ``extraction_rate`` and ``extraction_failures``.
+
+    >>> make_options("squad", lenient=["lenient_match"], extract_answers=True).signature()
+    'preset:squad|norm:squad|rules:v1.1|lenient:lenient_match|extract:v1|missing:error|extra:error|version:0.1.0'
     """
     preset = get_preset(preset)
     if language is not None and not isinstance(language, str):
@@ -102,9 +127,12 @@ def make_options(
             f"language= applies to the mlqa preset or normalizer='mlqa', not to preset {preset.name!r}. "
             "For other languages try normalizer='unicode'."
         )
+    if preset.normalizer is None and normalizer is not None:
+        raise ValueError(f"The {preset.name} preset uses its official script's own normalisation; "
+                         "normalizer= does not apply to it.")
     if normalizer is None:
         normalizer = preset.normalizer
-    normalizer = get_normalizer(normalizer, language=language)
+    normalizer = None if normalizer is None else get_normalizer(normalizer, language=language)
     if no_answer_threshold is None:
         no_answer_threshold = DEFAULT_NO_ANSWER_THRESHOLD
     elif not preset.unanswerable:
@@ -134,7 +162,16 @@ def make_options(
         if not isinstance(phrases, (list, tuple)) or not all(isinstance(phrase, str) for phrase in phrases):
             raise TypeError("abstentions must be a list of strings, e.g. ['unanswerable', 'no answer'].")
         abstentions = tuple(phrases)
+    if not isinstance(skip_no_answer, bool):
+        raise TypeError(f"skip_no_answer must be True or False; got {skip_no_answer!r}.")
+    if skip_no_answer and preset.family != "mrqa":
+        raise ValueError(f"skip_no_answer=True (MRQA's --skip-no-answer) applies to preset 'mrqa' only, not "
+                         f"{preset.name!r}.")
+    if not isinstance(extract_answers, bool):
+        raise TypeError(f"extract_answers must be True or False; got {extract_answers!r:.60}.")
     return Options(
+        lenient=check_metrics(lenient),
+        extract_answers=extract_answers,
         preset=preset,
         normalizer=normalizer,
         no_answer_threshold=float(no_answer_threshold),
@@ -145,6 +182,7 @@ def make_options(
         n_resamples=n_resamples,
         seed=seed,
         abstentions=abstentions,
+        skip_no_answer=skip_no_answer,
     )
 
 
@@ -158,7 +196,7 @@ def check_option_names(options: Dict[str, object]) -> Dict[str, object]:
     >>> check_option_names({"threshold": 0.5})
     Traceback (most recent call last):
     ...
-    TypeError: Unknown option 'threshold'. Options are: language, normalizer, no_answer_threshold, missing, extra, return_per_example, confidence_level, n_resamples, seed, map_abstentions, abstentions.
+    TypeError: Unknown option 'threshold'. Options are: language, normalizer, no_answer_threshold, missing, extra, return_per_example, confidence_level, n_resamples, seed, map_abstentions, abstentions, skip_no_answer, lenient, extract_answers.
     """
     unknown = [name for name in options if name not in OPTION_NAMES]
     if unknown:

@@ -12,7 +12,7 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict
+from typing import Dict, Optional
 
 __all__ = ["Preset", "PRESETS", "get_preset"]
 
@@ -31,14 +31,19 @@ class Preset:
         exact_key: the name of the exact-match score in the results.
         needs_language: ``language=`` must be given (MLQA).
         scorer: the official script this preset reproduces.
+        family: None for the SQuAD-style presets scored by :mod:`qascore.scoring`; else the
+            name of the :mod:`qascore.families` module with its rules, inputs and files.
+            A family preset whose ``normalizer`` is None uses its script's own normalisation
+            (``normalizer=`` does not apply).
     """
 
     name: str
-    normalizer: str
+    normalizer: Optional[str]
     unanswerable: bool
     exact_key: str
     needs_language: bool
     scorer: str
+    family: Optional[str] = None
 
 
 PRESETS: Dict[str, Preset] = {
@@ -48,6 +53,11 @@ PRESETS: Dict[str, Preset] = {
         Preset("squad_v2", "squad", True, "exact", False, "SQuAD v2.0 evaluate-v2.0.py"),
         Preset("korquad", "korquad", False, "exact_match", False, "KorQuAD 1.0 evaluate-v1.0.py"),
         Preset("mlqa", "mlqa", False, "exact_match", True, "MLQA mlqa_evaluation_v1.py"),
+        Preset("cmrc2018", None, False, "EM", False, "CMRC 2018 cmrc2018_evaluate.py", family="cmrc2018"),
+        Preset("drcd", None, False, "EM", False, "CMRC 2018 cmrc2018_evaluate.py on DRCD", family="cmrc2018"),
+        Preset("jsquad", None, False, "exact", False, "JGLUE's squad_metrics.py (transformers 4.9.2 + patch)",
+               family="jsquad"),
+        Preset("mrqa", None, False, "exact_match", False, "MRQA 2019 mrqa_official_eval.py", family="mrqa"),
     )
 }
 
@@ -60,8 +70,7 @@ def get_preset(name: str) -> Preset:
         raise TypeError(f"preset must be a preset name (a string), one of {', '.join(PRESETS)}; got {name!r:.60}.")
     if name not in PRESETS:
         raise ValueError(
-            f"Unknown preset {name!r}; choose one of {', '.join(PRESETS)} "
-            "(squad = SQuAD v1.1, squad_v2 = SQuAD v2.0 with unanswerable questions, "
-            "korquad = KorQuAD 1.0, mlqa = MLQA with language=)."
+            f"Unknown preset {name!r}; choose one of {', '.join(PRESETS)} ("
+            + "; ".join(f"{preset.name}: {preset.scorer}" for preset in PRESETS.values()) + ")."
         )
     return PRESETS[name]

@@ -3,7 +3,8 @@
 Subcommands (``qascore COMMAND --help`` for the options)::
 
     qascore score DATA PREDICTIONS [--preset squad_v2] [--na-prob-file F] [--normalizer unicode]
-                  [--confidence-level 0.95] [--map-abstentions] [--question-types] [--json] ...
+                  [--confidence-level 0.95] [--map-abstentions] [--question-types] [--json]
+                  [--lenient [METRIC ...]] [--extract-answers] ...
     qascore compare A.json B.json --data DATA [--preset squad_v2 --na-prob-file-a FA --na-prob-file-b FB]
     qascore space push metrics/qa_em_f1 --repo-id USER/qa_em_f1 [--dry-run DIR]
     qascore demo
@@ -54,6 +55,7 @@ from qascore.normalize import MLQA_LANGUAGES, NORMALIZERS
 from qascore.per_example import per_example_rows, write_rows
 from qascore.records import lookalike_ids
 from qascore.scoring.bootstrap import MAX_RESAMPLES
+from qascore.scoring.lenient import LENIENT_METRICS
 
 __all__ = ["main", "build_parser"]
 
@@ -240,6 +242,9 @@ def _scoring(args) -> dict:
         "duplicate_keys": args.duplicate_keys,
         "map_abstentions": args.map_abstentions or abstentions is not None,
         "abstentions": abstentions,
+        "skip_no_answer": args.skip_no_answer,
+        "lenient": (args.lenient or True) if args.lenient is not None else None,
+        "extract_answers": args.extract_answers,
     }
 
 
@@ -512,6 +517,18 @@ def _add_scoring_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--map-abstentions", action="store_true",
         help="squad_v2: score predictions such as 'unanswerable' or 'no answer' as the empty answer",
+    )
+    parser.add_argument("--skip-no-answer", action="store_true",
+                        help="mrqa: leave questions without a prediction out of the total (default: they score 0)")
+    parser.add_argument(
+        "--lenient", metavar="METRIC", nargs="*", choices=LENIENT_METRICS,
+        help=f"add lenient-match figures: these ({', '.join(LENIENT_METRICS)}), or all when none is named; "
+             "lenient_match is the one recommended for generative QA",
+    )
+    parser.add_argument(
+        "--extract-answers", action="store_true",
+        help="score the answer stated in each prediction of a chat or reasoning model (<think> blocks dropped, "
+             "'Answer:' / 'The answer is' / \\boxed{} taken) and report extraction_rate and extraction_failures",
     )
     phrases = parser.add_mutually_exclusive_group()
     phrases.add_argument("--abstentions", metavar="PHRASE", nargs="+",

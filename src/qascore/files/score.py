@@ -24,8 +24,10 @@ import sys
 from pathlib import Path
 
 import qascore
+from qascore.answer_keys import extract_examples, with_answer_keys
 from qascore.api import make_options
 from qascore.cyclic_gc import cyclic_gc_paused
+from qascore.families import score_family_files
 from qascore.files.readers import (
     ReferenceColumns,
     check_duplicate_keys,
@@ -37,7 +39,7 @@ from qascore.pairing import pair_by_id
 from qascore.records import lookalike_ids
 from qascore.scoring.results import score_aligned, summarize
 
-__all__ = ["score_files", "pair_by_id", "raw_scores", "compare_files", "summary_counts"]
+__all__ = ["score_files", "pair_by_id", "raw_scores", "compare_files", "summary_counts", "check_coverage"]
 
 _LARGE_FILE_BYTES = 1_000_000  # show the progress line for data files at least this big
 
@@ -63,6 +65,8 @@ def score_files(
     map_abstentions: bool = False,
     abstentions: list[str] | None = None,
     question_types: bool = False,
+    skip_no_answer: bool = False,
+    lenient: bool | list[str] | None = None, extract_answers: bool = False,
 ) -> dict:
     """Score a predictions file against a data file the way the official scripts do.
 
@@ -93,10 +97,18 @@ def score_files(
     reading = {"duplicate_keys": duplicate_keys, "overridden": overridden}
     given = {"language": language, "normalizer": normalizer, "no_answer_threshold": no_answer_threshold,
              "confidence_level": confidence_level, "n_resamples": n_resamples, "seed": seed,
-             "map_abstentions": map_abstentions or None, "abstentions": abstentions}
+             "map_abstentions": map_abstentions or None, "abstentions": abstentions,
+             "skip_no_answer": skip_no_answer or None, "lenient": lenient or None,
+             "extract_answers": extract_answers or None}
     options = {"preset": preset, "missing": "zero", "extra": "ignore",
                **{name: value for name, value in given.items() if value is not None}}
     checked = make_options(return_per_example=per_example, **options)
+    if checked.preset.family is not None:
+        if no_answer_file is not None or question_types:
+            raise ValueError(f"no-answer files and question types apply to the SQuAD-style presets, "
+                             f"not to {preset}")
+        return score_family_files(data, predictions, checked, given=options, duplicate_keys=duplicate_keys,
+                                  strict=strict)
     # One pause for the whole run: switched back on while the columns are alive, the collector would scan them all.
     with cyclic_gc_paused(), _Stages(3, enabled=progress and _is_large(data)) as stages:
         no_answer = None if no_answer_file is None else load_no_answer_probabilities(no_answer_file, **reading)
@@ -107,6 +119,7 @@ def score_files(
         stages.next(f"reading {Path(predictions).name}")
         predicted = load_predictions(predictions, **reading)
         examples, counts = pair_by_id(gold.ids, gold.answers, predicted, no_answer, no_answer_file=no_answer_file)
+        examples, found = extract_examples(examples, checked)
         del predicted
         if question_types:
             examples.inputs = _question_texts(gold, data)
@@ -115,8 +128,8 @@ def score_files(
         scored = score_aligned(examples, checked)
         if duplicate_keys == "last":
             counts["overridden"] = overridden
-        _check_coverage(counts, data=data, predictions=predictions, strict=strict)
-        results = summarize(scored, checked)
+        check_coverage(counts, data=data, predictions=predictions, strict=strict)
+        results = with_answer_keys(summarize(scored, checked), examples, found, checked)
         kept = {"examples": examples, "scored": scored} if keep_examples else {"examples": None, "scored": None}
         del examples, scored  # freed before the collector is back on
     return {"results": results, "signature": qascore.signature(**options), "counts": counts, "no_answer": no_answer,
@@ -137,7 +150,7 @@ def _question_texts(gold: ReferenceColumns, data) -> list[str]:
     return gold.questions
 
 
-def _check_coverage(counts: dict, *, data, predictions, strict: bool) -> None:
+def check_coverage(counts: dict, *, data, predictions, strict: bool) -> None:
     """A ValueError when no prediction matches, or (``strict``) when some are missing or extra."""
     if strict and (counts["missing"] or counts["extra"]):
         raise ValueError(

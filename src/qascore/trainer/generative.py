@@ -21,7 +21,6 @@ Extractive models (start/end logits) use :meth:`QAComputeMetrics.for_extractive`
 
 from collections.abc import Mapping
 
-from qascore.trainer.answers import extract_answer as first_line_answer
 from qascore.trainer.backend import MetricBackend, flat_floats, write_per_example_file
 from qascore.trainer.distributed import gather_rows, world_size
 from qascore.trainer.outputs import (
@@ -53,7 +52,11 @@ class QAComputeMetrics:
         ids: example ids in evaluation order, for ``per_example_file`` (SQuAD records bring their own).
         decoder_only: the model echoes its prompt in generations (GPT-2 style); the prompt, taken from
             the inputs, is stripped. Needs ``include_for_metrics=["inputs"]`` (or ``batch_eval_metrics``).
-        extract_answer: ``True`` keeps the first line and drops a leading "Answer:"; or a function str -> str.
+        extract_answer: ``True`` scores the answer stated in each generation, by the rules every interface
+            shares (:mod:`qascore.extraction`: reasoning blocks dropped, the final "Answer:" / "The answer
+            is" / ``\\boxed{}`` taken, a continued "Question:" cut off) and adds ``extraction_rate`` and
+            ``extraction_failures``; it is the metric option ``extract_answers=True``. Or a function
+            str -> str applied here to each decoded text.
         input_key: the batch key holding the model inputs in ``batch_eval_metrics`` mode.
         per_example_file: path of a JSONL file rewritten at each evaluation with one row per example.
         **metric_options: scoring options of :func:`qascore.compute` (``normalizer``, ``language``, ...).
@@ -92,8 +95,11 @@ class QAComputeMetrics:
         self.eos_token_id = getattr(tokenizer, "eos_token_id", None)
         self.vocab_size = len(tokenizer) if hasattr(tokenizer, "__len__") else None
         self.tokenizer = tokenizer
-        if extract_answer is True:
-            extract_answer = first_line_answer
+        if extract_answer is True:  # the scorer's own extraction, shared with every interface
+            if metric_options.get("extract_answers") is False:
+                raise ValueError("extract_answer=True asks for extract_answers=True; leave extract_answers= out")
+            metric_options = {**metric_options, "extract_answers": True}
+            extract_answer = None
         if extract_answer not in (False, None) and not callable(extract_answer):
             raise TypeError(f"extract_answer must be True, False or a function str -> str; got {extract_answer!r}")
         self.extract_answer = extract_answer or None
