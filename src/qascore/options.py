@@ -9,9 +9,10 @@ from __future__ import annotations
 import inspect
 import numbers
 from dataclasses import dataclass
-from typing import Dict, Optional, Sequence, Union
+from typing import Dict, Optional, Sequence, Tuple, Union
 
 from qascore._version import __version__
+from qascore.families import family_options
 from qascore.normalize import MLQA_LANGUAGES, Normalizer, get_normalizer
 from qascore.presets import Preset, get_preset
 from qascore.records import check_real
@@ -37,6 +38,11 @@ class Options:
     n_resamples: int
     seed: int
     abstentions: Optional[tuple]  # None unless map_abstentions=True
+    family_options: Tuple[Tuple[str, object], ...] = ()  # (name, value) of the preset's family options
+
+    def family_option(self, name: str):
+        """The value of one of the preset's family options (:attr:`Preset.family_options`)."""
+        return dict(self.family_options)[name]
 
     def signature(self) -> str:
         """A string recording every setting that changes the numbers, to quote with them."""
@@ -50,6 +56,7 @@ class Options:
         if self.abstentions is not None:
             custom = self.abstentions != DEFAULT_ABSTENTIONS
             parts.append(f"abstain:{'custom' + str(len(self.abstentions)) if custom else 'default'}")
+        parts += [f"{name}:{value}" for name, value in self.family_options if value is not None]
         parts += [f"missing:{self.missing}", f"extra:{self.extra}"]
         if self.confidence_level is not None:
             parts.append(f"ci:{self.confidence_level!r}-boot{self.n_resamples}-seed{self.seed}")
@@ -83,8 +90,16 @@ def make_options(
     seed: int = 0,
     map_abstentions: bool = False,
     abstentions: Optional[Sequence[str]] = None,
+    answer_field: Optional[str] = None,
+    is_regex: Optional[bool] = None,
+    domain: Optional[str] = None,
+    verified_eval: Optional[bool] = None,
 ) -> Options:
     """Check every option once, where it enters, and bundle them.
+
+    ``answer_field`` and ``is_regex`` (ORQA presets: nq_open, efficientqa, curated_trec,
+    curated_trec_search) and ``domain`` and ``verified_eval`` (triviaqa) are the options of
+    those presets' official scripts; other presets refuse them.
 
     >>> make_options("mlqa")
     Traceback (most recent call last):
@@ -137,6 +152,8 @@ def make_options(
         if not isinstance(phrases, (list, tuple)) or not all(isinstance(phrase, str) for phrase in phrases):
             raise TypeError("abstentions must be a list of strings, e.g. ['unanswerable', 'no answer'].")
         abstentions = tuple(phrases)
+    family_given = {"answer_field": answer_field, "is_regex": is_regex, "domain": domain,
+                    "verified_eval": verified_eval}
     return Options(
         preset=preset,
         normalizer=normalizer,
@@ -148,6 +165,7 @@ def make_options(
         n_resamples=n_resamples,
         seed=seed,
         abstentions=abstentions,
+        family_options=tuple(family_options(preset, family_given).items()),
     )
 
 
@@ -161,7 +179,7 @@ def check_option_names(options: Dict[str, object]) -> Dict[str, object]:
     >>> check_option_names({"threshold": 0.5})
     Traceback (most recent call last):
     ...
-    TypeError: Unknown option 'threshold'. Options are: language, normalizer, no_answer_threshold, missing, extra, return_per_example, confidence_level, n_resamples, seed, map_abstentions, abstentions.
+    TypeError: Unknown option 'threshold'. Options are: language, normalizer, no_answer_threshold, missing, extra, return_per_example, confidence_level, n_resamples, seed, map_abstentions, abstentions, answer_field, is_regex, domain, verified_eval.
     """
     unknown = [name for name in options if name not in OPTION_NAMES]
     if unknown:

@@ -22,10 +22,14 @@ import numpy as np
 
 from qascore.scoring.bootstrap import resample_means
 
-__all__ = ["Family", "PerQuestion", "FAMILY_MODULES", "get_family", "compute_family", "score_family_files"]
+__all__ = ["Family", "PerQuestion", "FAMILY_MODULES", "get_family", "family_options", "compute_family",
+           "score_family_files"]
 
 #: Family name -> the module that defines its ``FAMILY``, imported on first use.
-FAMILY_MODULES: Dict[str, str] = {}
+FAMILY_MODULES: Dict[str, str] = {
+    "orqa": "qascore.families.orqa",
+    "triviaqa": "qascore.families.triviaqa",
+}
 
 
 @dataclass
@@ -65,6 +69,9 @@ class Family:
         interval_scale: ``{score key: factor}``: per-question score keys the interval and
             per-example options apply to, and the factor from a per-question mean to the
             reported figure (100 for percentages, 1 for fractions).
+        check_options: ``check_options(preset, given) -> dict``: the values of the preset's
+            :attr:`qascore.presets.Preset.family_options` (``given``: each name's keyword, None
+            when left out), checked, with defaults filled in; None if the family takes none.
     """
 
     name: str
@@ -73,6 +80,7 @@ class Family:
     read_files: Callable[..., tuple]
     features: Callable[..., object]
     interval_scale: Mapping[str, float]
+    check_options: Optional[Callable[..., Dict[str, object]]] = None
 
 
 def get_family(name: str) -> Family:
@@ -80,6 +88,25 @@ def get_family(name: str) -> Family:
     if name not in FAMILY_MODULES:
         raise ValueError(f"Unknown preset family {name!r}; known: {', '.join(FAMILY_MODULES) or 'none'}.")
     return importlib.import_module(FAMILY_MODULES[name]).FAMILY
+
+
+def family_options(preset, given: Mapping[str, object]) -> Dict[str, object]:
+    """The checked family options of ``preset`` from ``given`` (option name -> keyword, None if left out).
+
+    An option given to a preset that does not take it is refused, naming the presets that do.
+    """
+    from qascore.presets import PRESETS
+
+    for name, value in given.items():
+        if value is not None and name not in preset.family_options:
+            takers = [row.name for row in PRESETS.values() if name in row.family_options]
+            raise ValueError(f"{name}= applies to preset{'s' if len(takers) > 1 else ''} {', '.join(takers)}, "
+                             f"not to {preset.name!r}.")
+    if not preset.family_options:
+        return {}
+    family = get_family(preset.family)
+    taken = {name: given.get(name) for name in preset.family_options}
+    return dict(family.check_options(preset, taken)) if family.check_options else taken
 
 
 def compute_family(predictions: Sequence, references: Sequence, inputs: Optional[Sequence], options) -> dict:

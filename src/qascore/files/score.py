@@ -66,6 +66,7 @@ def score_files(
     map_abstentions: bool = False,
     abstentions: list[str] | None = None,
     question_types: bool = False,
+    **family_options,
 ) -> dict:
     """Score a predictions file against a data file the way the official scripts do.
 
@@ -100,7 +101,7 @@ def score_files(
     reading = {"duplicate_keys": duplicate_keys, "overridden": overridden}
     given = {"language": language, "normalizer": normalizer, "no_answer_threshold": no_answer_threshold,
              "confidence_level": confidence_level, "n_resamples": n_resamples, "seed": seed,
-             "map_abstentions": map_abstentions or None, "abstentions": abstentions}
+             "map_abstentions": map_abstentions or None, "abstentions": abstentions, **family_options}
     options = {"preset": preset, "missing": "zero", "extra": "ignore",
                **{name: value for name, value in given.items() if value is not None}}
     checked = make_options(return_per_example=per_example, **options)
