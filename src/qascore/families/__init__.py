@@ -72,6 +72,9 @@ class Family:
         check_options: ``check_options(preset, given) -> dict``: the values of the preset's
             :attr:`qascore.presets.Preset.family_options` (``given``: each name's keyword, None
             when left out), checked, with defaults filled in; None if the family takes none.
+        file_figures: ``file_figures(counts) -> dict``: figures of a files run that only the
+            files know (TriviaQA's ``pred_len`` counts predictions for unknown keys too); they
+            replace the summary's values. None if there are none.
     """
 
     name: str
@@ -81,6 +84,7 @@ class Family:
     features: Callable[..., object]
     interval_scale: Mapping[str, float]
     check_options: Optional[Callable[..., Dict[str, object]]] = None
+    file_figures: Optional[Callable[[dict], Dict[str, object]]] = None
 
 
 def get_family(name: str) -> Family:
@@ -149,6 +153,8 @@ def score_family_files(data, predictions, options, *, given: dict, duplicate_key
         counts["overridden"] = overridden
     check_coverage(counts, data=data, predictions=predictions, strict=strict)
     results = compute_family(predicted, references, None, options)
+    if family.file_figures is not None:
+        results.update(family.file_figures(counts))
     examples = Examples(predictions=predicted, references=references, ids=ids)
     return {"results": results, "signature": options.signature(), "counts": counts, "no_answer": None,
             "examples": examples, "scored": None, "options": given}
