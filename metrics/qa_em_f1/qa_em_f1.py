@@ -77,11 +77,16 @@ Args:
     confidence_level, n_resamples, seed: seeded bootstrap interval for each score.
     map_abstentions, abstentions: squad_v2 only; count phrases such as "unanswerable" as
         the empty answer.
+    answer_field, is_regex: nq_open, efficientqa, curated_trec, curated_trec_search only (ORQA's
+        --answer_field and --is_regex); domain, verified_eval: triviaqa only (the dataset's).
 Returns:
     squad, korquad, mlqa: exact_match and f1 (0-100).
     squad_v2: exact, f1, total, HasAns_exact, HasAns_f1, HasAns_total, NoAns_exact,
         NoAns_f1, NoAns_total and, with no-answer scores, best_exact, best_exact_thresh,
         best_f1, best_f1_thresh.
+    nq_open, efficientqa, curated_trec, curated_trec_search: accuracy (a fraction, 0-1),
+        num_correct, num_total, missing_predictions (ORQA's evaluate_predictions.py keys).
+    triviaqa: exact_match, f1 (0-100), common, denominator, pred_len, gold_len.
     With inputs: grounding_rate and <score>_<type>/count_<type> for every question type,
         NaN where there is nothing to average (count 0), so the keys never change.
 Examples:
@@ -253,6 +258,10 @@ class QaEmF1(evaluate.Metric):
         seed=0,
         map_abstentions=False,
         abstentions=None,
+        answer_field=None,
+        is_regex=None,
+        domain=None,
+        verified_eval=None,
     ):
         """:meth:`compute` with its options checked once, before anything is stored: the one
         Options of the call scores the rows here or goes through evaluate's compute to
@@ -270,6 +279,10 @@ class QaEmF1(evaluate.Metric):
             seed=seed,
             map_abstentions=map_abstentions,
             abstentions=abstentions,
+            answer_field=answer_field,
+            is_regex=is_regex,
+            domain=domain,
+            verified_eval=verified_eval,
         )
         if batch["predictions"] is None and batch["references"] is None:
             if batch["inputs"] is not None or batch["no_answer_probabilities"] is not None:
