@@ -20,6 +20,7 @@ from typing import Callable, Dict, List, Mapping, Optional, Sequence
 
 import numpy as np
 
+from qascore.cyclic_gc import cyclic_gc_paused
 from qascore.scoring.bootstrap import resample_means
 
 __all__ = ["Family", "PerQuestion", "FAMILY_MODULES", "get_family", "family_options", "compute_family",
@@ -119,8 +120,9 @@ def compute_family(predictions: Sequence, references: Sequence, inputs: Optional
     ``options`` are checked :class:`qascore.options.Options` whose preset has a family.
     """
     family = get_family(options.preset.family)
-    per_question = family.score(predictions, references, inputs, options)
-    results = family.summarize(per_question, options)
+    with cyclic_gc_paused():  # scoring allocates many small objects and no cycles
+        per_question = family.score(predictions, references, inputs, options)
+        results = family.summarize(per_question, options)
     if options.confidence_level is not None:
         tail = (1.0 - options.confidence_level) / 2.0
         for name, scale in family.interval_scale.items():
@@ -146,9 +148,10 @@ def score_family_files(data, predictions, options, *, given: dict, duplicate_key
 
     family = get_family(options.preset.family)
     overridden: dict = {}
-    predicted, references, ids, counts = family.read_files(
-        data, predictions, options, duplicate_keys=duplicate_keys, overridden=overridden
-    )
+    with cyclic_gc_paused():  # reading allocates many small objects and no cycles
+        predicted, references, ids, counts = family.read_files(
+            data, predictions, options, duplicate_keys=duplicate_keys, overridden=overridden
+        )
     if duplicate_keys == "last":
         counts["overridden"] = overridden
     check_coverage(counts, data=data, predictions=predictions, strict=strict)

@@ -89,7 +89,7 @@ def _decode_fast(raw: bytes, field: str) -> Optional[List[Tuple[int, str, object
     body = raw[len(_BOM):] if raw.startswith(_BOM) else raw
     line_type = msgspec.defstruct("Line", [("question", str), (field, _value_type(field))])
     try:
-        records = msgspec.json.Decoder(List[line_type]).decode_lines(body) if body.strip() else []
+        records = msgspec.json.Decoder(line_type).decode_lines(body) if body.strip() else []
     except (msgspec.DecodeError, msgspec.ValidationError):
         return None
     numbers = [number for number, line in enumerate(body.split(b"\n"), start=1) if line.strip()]
