@@ -126,7 +126,7 @@ def twin(preset, gold, predicted, options, rule):
 def official_orqa(directory):
     """ORQA's ``eval_utils`` from a checkout; ``open`` stands in for ``tf.io.gfile.GFile`` without TensorFlow."""
     try:
-        import tensorflow  # noqa: F401
+        import tensorflow  # noqa: F401  (the real one, when installed)
     except ImportError:
         stand_in = types.ModuleType("tensorflow.compat.v1")
         stand_in.io = types.SimpleNamespace(gfile=types.SimpleNamespace(GFile=open))

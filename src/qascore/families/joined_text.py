@@ -17,9 +17,11 @@ not white space. Strings that hold a NUL themselves are normalised one by one.
 from __future__ import annotations
 
 import re
-from typing import Callable, Dict, List, Sequence
+from typing import Callable, List, Sequence, Tuple
 
-__all__ = ["SEPARATOR", "normalize_many", "squeeze_spaces"]
+import numpy as np
+
+__all__ = ["SEPARATOR", "normal_codes", "normalize_many", "squeeze_spaces"]
 
 SEPARATOR = "\x00"
 _SPACES = re.compile(r"\s+")
@@ -31,19 +33,31 @@ def squeeze_spaces(joined: str) -> str:
     return _SPACE_AT_SEPARATOR.sub(SEPARATOR, _SPACES.sub(" ", joined)).strip(" ")
 
 
+def normal_codes(texts: Sequence[str], joined_rule: Callable[[str], str],
+                 one_rule: Callable[[str], str]) -> Tuple[np.ndarray, List[str]]:
+    """``(codes, forms)``: ``forms`` are the distinct normal forms, ``forms[codes[i]]`` that of ``texts[i]``.
+
+    ``joined_rule`` runs once on the distinct texts joined by NUL and must map that join to the
+    join of their normal forms (see the module docstring); ``one_rule`` is the same rule for one
+    text, used when a text holds a NUL itself. Every step over all texts is a C-level pass.
+    """
+    unique = list(dict.fromkeys(texts))
+    joined = SEPARATOR.join(unique)
+    if joined.count(SEPARATOR) == len(unique) - 1:
+        normal = joined_rule(joined).split(SEPARATOR) if unique else []
+    else:
+        plain = [text for text in unique if SEPARATOR not in text]
+        plain_forms = iter(joined_rule(SEPARATOR.join(plain)).split(SEPARATOR) if plain else [])
+        normal = [one_rule(text) if SEPARATOR in text else next(plain_forms) for text in unique]
+    form_code = dict(zip(dict.fromkeys(normal), range(len(normal))))
+    unique_code = np.fromiter(map(form_code.__getitem__, normal), dtype=np.int64, count=len(normal))
+    position = dict(zip(unique, range(len(unique))))
+    codes = unique_code[np.fromiter(map(position.__getitem__, texts), dtype=np.int64, count=len(texts))]
+    return codes, list(form_code)
+
+
 def normalize_many(texts: Sequence[str], joined_rule: Callable[[str], str],
                    one_rule: Callable[[str], str]) -> List[str]:
-    """Each text normalised: ``joined_rule`` on the distinct texts joined by NUL, split back.
-
-    ``joined_rule`` must map the join of texts to the join of their normal forms (see the
-    module docstring); ``one_rule`` is the same rule for one text, used for texts that hold a NUL.
-    """
-    distinct: Dict[str, int] = {}
-    for text in texts:
-        distinct.setdefault(text, len(distinct))
-    unique = list(distinct)
-    plain = [text for text in unique if SEPARATOR not in text]
-    normal = dict(zip(plain, joined_rule(SEPARATOR.join(plain)).split(SEPARATOR))) if plain else {}
-    if len(plain) < len(unique):
-        normal.update((text, one_rule(text)) for text in unique if SEPARATOR in text)
-    return [normal[text] for text in texts]
+    """Each text's normal form (see :func:`normal_codes`)."""
+    codes, forms = normal_codes(texts, joined_rule, one_rule)
+    return list(map(forms.__getitem__, codes.tolist()))

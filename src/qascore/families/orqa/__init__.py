@@ -26,7 +26,7 @@ import numpy as np
 from qascore.families import Family, PerQuestion
 from qascore.families.orqa.files import read_pairs
 from qascore.families.orqa.inputs import paired
-from qascore.families.orqa.rules import RULES, correct_exact, correct_regex
+from qascore.families.orqa.rules import RULES, correct_exact, correct_regex, flatten
 
 __all__ = ["FAMILY", "ANSWER_FIELDS"]
 
@@ -54,9 +54,10 @@ def check_options(preset, given: dict) -> dict:
 def score(predictions, references, inputs, options) -> PerQuestion:
     """Each question right (1.0) or not (0.0) under the preset's rule.
 
-    ``details``: ``correct`` (bool array), ``missing`` (how many predictions are None),
-    ``predictions`` and ``answers`` as the rule compares them (normal forms under the exact
-    rule, the texts and patterns under the regex rules).
+    ``details``: ``correct`` (bool array), ``missing`` (how many predictions are None), and
+    what the rule compared: ``predictions`` (None where missing), ``answers`` (flat) and
+    ``answer_question`` (the question of each answer): normal forms under the exact rule, the
+    texts and patterns themselves under the regex rules.
     """
     if inputs is not None:
         raise ValueError(f"inputs= does not apply to preset {options.preset.name!r}; the official script "
@@ -68,8 +69,9 @@ def score(predictions, references, inputs, options) -> PerQuestion:
         correct = correct_exact(predicted, answer_lists, normal_forms=forms)
     else:
         correct = correct_regex(predicted, answer_lists, rule)
-        forms = {"predictions": predicted, "answers": answer_lists}
-    details = {"correct": correct, "missing": sum(prediction is None for prediction in predicted), **forms}
+        answers, owner = flatten(answer_lists)
+        forms = {"predictions": predicted, "answers": answers, "answer_question": owner}
+    details = {"correct": correct, "missing": predicted.count(None), **forms}
     return PerQuestion(scores={"accuracy": correct.astype(np.float64)}, ids=questions, details=details)
 
 

@@ -9,8 +9,8 @@ ignored (``extra``). A question on two lines of one file is an error naming both
 position of the first) and ``overridden[file]`` says how many lines were replaced.
 
 Lines are decoded with msgspec; anything unusual (a decoding or type error, a key that
-may repeat inside an object) is read again line by line with qascore's checked JSON reader,
-which names the line and what is wrong.
+may repeat inside an object: :mod:`qascore.families.fast_json`) is read again line by line
+with qascore's checked JSON reader, which names the line and what is wrong.
 
 >>> import tempfile, pathlib
 >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -24,20 +24,19 @@ which names the line and what is wrong.
 
 from __future__ import annotations
 
-import re
+import operator
+from itertools import compress, filterfalse, repeat
 from typing import Dict, List, Optional, Tuple
 
 import msgspec
 
+from qascore.families.fast_json import keys_read_once, without_bom
 from qascore.files.readers import check_duplicate_keys, decode_text, parse_json, read_file_bytes
 
 __all__ = ["read_pairs", "read_keyed"]
 
-_BOM = b"\xef\xbb\xbf"
 _KEEP_LAST = ("remove the repeat, or pass --duplicate-keys last (duplicate_keys='last') to keep the last line "
               "as ORQA's evaluate_predictions.py does")
-# A key spelt with an escaped ASCII character ("\u0071uestion") could repeat a key unseen by a byte count.
-_ESCAPED_ASCII_KEY = re.compile(rb'\\u00[0-7][0-9a-fA-F](?:[^"\\\n]|\\.)*"\s*:')
 
 
 def read_pairs(data, predictions, *, answer_field: str = "answer", duplicate_keys: str = "error",
@@ -51,9 +50,9 @@ def read_pairs(data, predictions, *, answer_field: str = "answer", duplicate_key
     gold = read_keyed(data, answer_field, duplicate_keys=duplicate_keys, overridden=overridden)
     predicted = read_keyed(predictions, "prediction", duplicate_keys=duplicate_keys, overridden=overridden)
     ids = list(gold)
-    paired = [predicted.get(question) for question in ids]
-    missing_ids = [question for question, prediction in zip(ids, paired) if prediction is None]
-    extra_ids = [question for question in predicted if question not in gold]
+    paired = list(map(predicted.get, ids))
+    missing_ids = list(compress(ids, map(operator.is_, paired, repeat(None))))
+    extra_ids = list(filterfalse(gold.__contains__, predicted))
     counts = {"questions": len(ids), "predicted": len(ids) - len(missing_ids), "missing": len(missing_ids),
               "extra": len(extra_ids), "missing_ids": missing_ids, "extra_ids": extra_ids}
     return paired, list(gold.values()), ids, counts
@@ -63,50 +62,52 @@ def read_keyed(path, field: str, *, duplicate_keys: str = "error", overridden: O
     """``{question: value of field}`` of a JSON Lines file; ``field`` is ``"prediction"`` (a
     string) or an answer field (a non-empty list of strings)."""
     raw = read_file_bytes(path)
-    lines = _decode_fast(raw, field)
-    if lines is None:
-        lines = _decode_checked(raw, path, field, duplicate_keys, overridden)
-    keyed: Dict[str, object] = {}
-    first_line: Dict[str, int] = {}
-    for number, question, value in lines:
-        if question in keyed:
-            if duplicate_keys == "error":
+    decoded = _decode_fast(raw, field)
+    numbers, questions, values = decoded or _decode_checked(raw, path, field, duplicate_keys, overridden)
+    keyed = dict(zip(questions, values))
+    repeats = len(questions) - len(keyed)
+    if repeats and duplicate_keys == "error":
+        numbers = numbers or _line_numbers(raw)
+        first_line: Dict[str, int] = {}
+        for number, question in zip(numbers, questions):
+            if question in first_line:
                 raise ValueError(f"{path}:{number}: question {question!r} is also on line {first_line[question]}; "
                                  + _KEEP_LAST)
-            overridden[str(path)] = overridden.get(str(path), 0) + 1
-        else:
             first_line[question] = number
-        keyed[question] = value
+    if repeats:
+        overridden[str(path)] = overridden.get(str(path), 0) + repeats
     return keyed
+
+
+def _line_numbers(raw: bytes) -> List[int]:
+    """The numbers of the non-blank lines."""
+    return [number for number, line in enumerate(raw.split(b"\n"), start=1) if line.strip()]
 
 
 def _value_type(field: str):
     return str if field == "prediction" else List[str]
 
 
-def _decode_fast(raw: bytes, field: str) -> Optional[List[Tuple[int, str, object]]]:
-    """The lines decoded by msgspec, or None when the checked reader must look at them."""
-    body = raw[len(_BOM):] if raw.startswith(_BOM) else raw
+def _decode_fast(raw: bytes, field: str) -> Optional[Tuple[None, List[str], list]]:
+    """``(None, questions, values)`` decoded by msgspec, or None when the checked reader must look."""
+    body = without_bom(raw)
     line_type = msgspec.defstruct("Line", [("question", str), (field, _value_type(field))])
     try:
         records = msgspec.json.Decoder(line_type).decode_lines(body) if body.strip() else []
     except (msgspec.DecodeError, msgspec.ValidationError):
         return None
-    numbers = [number for number, line in enumerate(body.split(b"\n"), start=1) if line.strip()]
-    if len(numbers) != len(records) or _ESCAPED_ASCII_KEY.search(body):
+    if not keys_read_once(body, {"question": len(records), field: len(records)}):
         return None
-    for key in ("question", field):
-        if len(re.findall(rb'"' + key.encode() + rb'"\s*:', body)) != len(records):
-            return None  # a key repeated inside an object, or found in nested objects: read it checked
-    values = [getattr(record, field) for record in records]
+    values = list(map(operator.attrgetter(field), records))
     if field != "prediction" and not all(values):
         return None
-    return [(number, record.question, value) for number, record, value in zip(numbers, records, values)]
+    return None, list(map(operator.attrgetter("question"), records)), values
 
 
 def _decode_checked(raw: bytes, path, field: str, duplicate_keys: str,
-                    overridden: Optional[dict]) -> List[Tuple[int, str, object]]:
-    """Each line parsed by qascore's checked JSON reader; a ValueError naming the first bad line."""
+                    overridden: Optional[dict]) -> Tuple[List[int], List[str], list]:
+    """``(line numbers, questions, values)`` of each line parsed by qascore's checked JSON reader;
+    a ValueError naming the first bad line."""
     text = decode_text(raw, path)
     lines = []
     for number, line in enumerate(text.split("\n"), start=1):
@@ -131,6 +132,6 @@ def _decode_checked(raw: bytes, path, field: str, duplicate_keys: str,
                                           and all(isinstance(answer, str) for answer in value)):
             raise ValueError(f"{where}: {field!r} must be a non-empty list of answer strings; got {value!r:.60}")
         lines.append((number, question, value))
-    return lines
+    return tuple(map(list, zip(*lines))) if lines else ([], [], [])
 
 

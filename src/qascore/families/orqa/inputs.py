@@ -18,6 +18,7 @@ ValueError: references are {"question", "answer"} records, so predictions must b
 
 from __future__ import annotations
 
+from itertools import chain
 from typing import List, Optional, Sequence, Tuple
 
 __all__ = ["paired"]
@@ -35,8 +36,19 @@ def paired(predictions: Sequence, references: Sequence, options) -> Tuple[List[O
     if len(predictions) != len(references):
         raise ValueError(f"Got {len(predictions)} predictions but {len(references)} references; "
                          "pass one prediction per reference (None for a question without one, with missing='zero').")
+    if _plain_and_well_formed(predictions, references, options):
+        return list(predictions), list(references), None
     answer_lists = [_answers(reference, f"reference {index}") for index, reference in enumerate(references)]
     return [_prediction(prediction, index, options) for index, prediction in enumerate(predictions)], answer_lists, None
+
+
+def _plain_and_well_formed(predictions, references, options) -> bool:
+    """True when every prediction is a string (or None, with missing='zero') and every reference a
+    non-empty list of strings: checked in C-level passes; else each item is checked and named."""
+    allowed = {str, type(None)} if options.missing == "zero" else {str}
+    return (set(map(type, predictions)) <= allowed and set(map(type, references)) <= {list}
+            and (not references or min(map(len, references)) > 0)
+            and set(map(type, chain.from_iterable(references))) <= {str})
 
 
 def _answers(value, where: str) -> List[str]:

@@ -17,17 +17,19 @@ A missing prediction (None) is never right.
 
 from __future__ import annotations
 
+import operator
 import re
 import string
 import unicodedata
+from itertools import chain, compress, repeat
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from qascore.families.joined_text import normalize_many, squeeze_spaces
+from qascore.families.joined_text import normal_codes, normalize_many, squeeze_spaces
 from qascore.families.orqa.reference import normalize_answer
 
-__all__ = ["normalize_all", "correct_exact", "correct_regex", "RULES"]
+__all__ = ["normalize_all", "flatten", "correct_exact", "correct_regex", "RULES"]
 
 #: The rule of each preset: exact match after normalisation, re.match (ORQA) or re.search (DPR).
 RULES = {"nq_open": "exact", "efficientqa": "exact", "curated_trec": "match", "curated_trec_search": "search"}
@@ -52,35 +54,33 @@ def normalize_all(texts: Sequence[str]) -> List[str]:
     return normalize_many(texts, _normalize_joined, normalize_answer)
 
 
-def _flatten(answer_lists: Sequence[Sequence[str]]) -> Tuple[List[str], np.ndarray]:
+def flatten(answer_lists: Sequence[Sequence[str]]) -> Tuple[List[str], np.ndarray]:
     """All answers in one list, and the question each belongs to."""
-    flat = [answer for answers in answer_lists for answer in answers]
-    owner = np.repeat(np.arange(len(answer_lists)), [len(answers) for answers in answer_lists])
-    return flat, owner
+    flat = list(chain.from_iterable(answer_lists))
+    counts = np.fromiter(map(len, answer_lists), dtype=np.int64, count=len(answer_lists))
+    return flat, np.repeat(np.arange(len(answer_lists)), counts)
 
 
 def correct_exact(predictions: Sequence[Optional[str]], answer_lists: Sequence[Sequence[str]],
                   normal_forms: Optional[dict] = None) -> np.ndarray:
     """Whether each prediction equals one of its answers after ORQA's normalisation.
 
-    ``normal_forms``, when given, receives ``predictions`` and ``answers``: the normal forms
-    (None for a missing prediction), for rules that build on the same decision.
+    ``normal_forms``, when given, receives what the rule compared: ``predictions`` (each normal
+    form, None where missing), ``answers`` (the answers' normal forms, flat) and
+    ``answer_question`` (the question of each).
     """
-    given = [prediction for prediction in predictions if prediction is not None]
-    answers, owner = _flatten(answer_lists)
-    normal = normalize_all(given + answers)
-    codes: Dict[str, int] = {}
-    code = np.fromiter((codes.setdefault(text, len(codes)) for text in normal), dtype=np.int64, count=len(normal))
-    present = np.fromiter((prediction is not None for prediction in predictions), dtype=bool, count=len(predictions))
+    present = np.fromiter(map(operator.is_not, predictions, repeat(None)), dtype=bool, count=len(predictions))
+    given = list(compress(predictions, present))
+    answers, owner = flatten(answer_lists)
+    code, forms = normal_codes(given + answers, _normalize_joined, normalize_answer)
     prediction_code = np.full(len(predictions), -1, dtype=np.int64)
     prediction_code[present] = code[:len(given)]
     hits = prediction_code[owner] == code[len(given):]
     if normal_forms is not None:
-        forms = iter(normal[:len(given)])
-        normal_forms["predictions"] = [next(forms) if known else None for known in present]
-        ends = np.cumsum([len(answers_of) for answers_of in answer_lists])
-        normal_forms["answers"] = [normal[len(given) + end - len(answers_of):len(given) + end]
-                                   for end, answers_of in zip(ends.tolist(), answer_lists)]
+        with_missing = forms + [None]  # code -1 is a missing prediction
+        normal_forms["predictions"] = list(map(with_missing.__getitem__, prediction_code.tolist()))
+        normal_forms["answers"] = list(map(forms.__getitem__, code[len(given):].tolist()))
+        normal_forms["answer_question"] = owner
     return np.bincount(owner[hits], minlength=len(predictions)) > 0
 
 

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from typing import Optional
 
-from qascore.files.readers import check_duplicate_keys, read_json
 from qascore.families.triviaqa.dataset import keyed_ground_truths
+from qascore.files.readers import check_duplicate_keys, read_json
 
 __all__ = ["read_pairs"]
 

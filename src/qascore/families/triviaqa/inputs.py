@@ -17,7 +17,8 @@ TypeError: predictions {key: answer} go with the dataset JSON object as referenc
 
 from __future__ import annotations
 
-from typing import List, Optional, Sequence, Tuple
+from itertools import chain
+from typing import List, Optional, Tuple
 
 from qascore.families.triviaqa.dataset import ground_truths_of, keyed_ground_truths
 
@@ -44,7 +45,16 @@ def paired(predictions, references, options) -> Tuple[List[Optional[str]], List[
     if len(predictions) != len(references):
         raise ValueError(f"Got {len(predictions)} predictions but {len(references)} references; "
                          "pass one prediction per reference (None for a question without one, with missing='zero').")
+    allowed = {str, type(None)} if options.missing == "zero" else {str}
+    if (set(map(type, predictions)) <= allowed and set(map(type, references)) <= {list}
+            and (not references or min(map(len, references)) > 0)
+            and set(map(type, chain.from_iterable(references))) <= {str}):  # well formed: checked in C passes
+        return list(predictions), list(references), None, len(predictions) - list(predictions).count(None)
     truths = [_truths(reference, index) for index, reference in enumerate(references)]
+    answers = [index for index, reference in enumerate(references) if isinstance(reference, dict)]
+    for index, truths_of in zip(answers, ground_truths_of([references[index] for index in answers],
+                                                          [f"reference {index}" for index in answers])):
+        truths[index] = truths_of
     checked = [_prediction(prediction, f"prediction {index}", options) for index, prediction in enumerate(predictions)]
     return checked, truths, None, sum(prediction is not None for prediction in checked)
 
@@ -52,7 +62,7 @@ def paired(predictions, references, options) -> Tuple[List[Optional[str]], List[
 def _truths(reference, index: int) -> List[str]:
     where = f"reference {index}"
     if isinstance(reference, dict):
-        return ground_truths_of(reference, where)
+        return []  # a TriviaQA Answer object: its ground truths are made for all of them at once
     if isinstance(reference, str):
         return [reference]
     if not isinstance(reference, (list, tuple)) or not all(isinstance(truth, str) for truth in reference):

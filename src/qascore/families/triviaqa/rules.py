@@ -14,13 +14,15 @@ with numpy. The F1 formula is the script's, in the same floating-point operation
 
 from __future__ import annotations
 
+import operator
 import re
 import string
-from typing import Dict, List, Optional, Sequence, Tuple
+from itertools import chain, compress, repeat
+from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from qascore.families.joined_text import normalize_many, squeeze_spaces
+from qascore.families.joined_text import normal_codes, normalize_many, squeeze_spaces
 from qascore.families.triviaqa.reference import normalize_answer
 
 __all__ = ["normalize_all", "score_questions", "sum_in_order"]
@@ -50,20 +52,23 @@ def sum_in_order(values: np.ndarray) -> float:
 
 
 def _occurrence_codes(texts: List[str]) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each text's tokens as distinct codes (token, occurrence), flat; and each text's offset and length."""
-    vocabulary: Dict[str, int] = {}
-    tokens, occurrences, lengths = [], [], []
-    for text in texts:
-        seen: Dict[int, int] = {}
-        words = text.split()
-        lengths.append(len(words))
-        for word in words:
-            token = vocabulary.setdefault(word, len(vocabulary))
-            occurrences.append(seen.get(token, 0))
-            seen[token] = occurrences[-1] + 1
-            tokens.append(token)
-    codes = np.asarray(occurrences, dtype=np.int64) * max(len(vocabulary), 1) + np.asarray(tokens, dtype=np.int64)
-    length = np.asarray(lengths, dtype=np.int64)
+    """Each text's tokens as distinct codes (token, occurrence), flat; and each text's offset and length.
+
+    ``texts`` are normal forms (single spaces, none at the ends), so their tokens are those of
+    their join. The k-th repeat of a token within a text gets occurrence k.
+    """
+    length = np.fromiter(map(len, map(str.split, texts)), dtype=np.int64, count=len(texts))
+    words = " ".join(texts).split()
+    vocabulary = dict(zip(dict.fromkeys(words), range(len(words))))
+    token = np.fromiter(map(vocabulary.__getitem__, words), dtype=np.int64, count=len(words))
+    text = np.repeat(np.arange(len(texts)), length)
+    order = np.lexsort((np.arange(len(words)), token, text))
+    new_group = np.ones(len(words), dtype=bool)
+    new_group[1:] = (text[order][1:] != text[order][:-1]) | (token[order][1:] != token[order][:-1])
+    rank = np.arange(len(words))
+    occurrence = np.empty(len(words), dtype=np.int64)
+    occurrence[order] = rank - np.maximum.accumulate(np.where(new_group, rank, 0))
+    codes = occurrence * max(len(vocabulary), 1) + token
     return codes, np.cumsum(length) - length, length
 
 
@@ -90,40 +95,36 @@ def _shared_tokens(left: np.ndarray, right: np.ndarray, texts: List[str]) -> np.
 def score_questions(predictions: Sequence[Optional[str]], truth_lists: Sequence[Sequence[str]],
                     normal_forms: Optional[dict] = None) -> Tuple[np.ndarray, np.ndarray]:
     """Per-question EM (0 or 1) and F1, the maxima over each question's ground truths; a missing
-    prediction (None) scores 0. ``normal_forms``, when given, receives the normal forms
-    (``predictions``, None where missing, and ``answers``)."""
-    given = [prediction for prediction in predictions if prediction is not None]
-    truths = [truth for truths_of in truth_lists for truth in truths_of]
-    per_question = np.asarray([len(truths_of) for truths_of in truth_lists], dtype=np.int64)
+    prediction (None) scores 0. ``normal_forms``, when given, receives what was compared:
+    ``predictions`` (normal forms, None where missing), ``answers`` (the ground truths' normal
+    forms, flat) and ``answer_question`` (the question of each)."""
+    present = np.fromiter(map(operator.is_not, predictions, repeat(None)), dtype=bool, count=len(predictions))
+    given = list(compress(predictions, present))
+    truths = list(chain.from_iterable(truth_lists))
+    per_question = np.fromiter(map(len, truth_lists), dtype=np.int64, count=len(truth_lists))
     owner = np.repeat(np.arange(len(truth_lists)), per_question)
-    normal = normalize_all(given + truths)
-    distinct: Dict[str, int] = {}
-    code = np.fromiter((distinct.setdefault(text, len(distinct)) for text in normal), dtype=np.int64,
-                       count=len(normal))
-    present = np.fromiter((prediction is not None for prediction in predictions), dtype=bool, count=len(predictions))
+    code, forms = normal_codes(given + truths, _normalize_joined, normalize_answer)
     prediction_code = np.full(len(predictions), -1, dtype=np.int64)
     prediction_code[present] = code[:len(given)]
     truth_code = code[len(given):]
-    scored = prediction_code[owner] >= 0
-    pairs, back = np.unique(np.stack([prediction_code[owner][scored], truth_code[scored]]), axis=1,
-                            return_inverse=True)
-    texts = list(distinct)
-    left, right = pairs[0], pairs[1]
-    num_same = _shared_tokens(left, right, texts).astype(np.float64)
-    lengths = np.asarray([len(text.split()) for text in texts], dtype=np.float64)
+    paired_code = prediction_code[owner]
+    scored = paired_code >= 0
+    pairs, back = np.unique(paired_code[scored] * len(forms) + truth_code[scored], return_inverse=True)
+    left, right = pairs // max(len(forms), 1), pairs % max(len(forms), 1)
+    num_same = _shared_tokens(left, right, forms).astype(np.float64)
+    lengths = np.fromiter(map(len, map(str.split, forms)), dtype=np.float64, count=len(forms))
     with np.errstate(divide="ignore", invalid="ignore"):
         precision = 1.0 * num_same / lengths[left]
         recall = 1.0 * num_same / lengths[right]
         pair_f1 = np.where(num_same == 0, 0.0, (2 * precision * recall) / (precision + recall))
     truth_f1 = np.zeros(len(truths))
     truth_f1[scored] = pair_f1[back.reshape(-1)]
-    truth_em = (prediction_code[owner] == truth_code).astype(np.float64)
+    truth_em = (paired_code == truth_code).astype(np.float64)
     if normal_forms is not None:
-        forms = iter(normal[:len(given)])
-        normal_forms["predictions"] = [next(forms) if known else None for known in present]
-        ends = np.cumsum(per_question).tolist()
-        normal_forms["answers"] = [normal[len(given) + end - count:len(given) + end]
-                                   for end, count in zip(ends, per_question.tolist())]
+        with_missing = forms + [None]  # code -1 is a missing prediction
+        normal_forms["predictions"] = list(map(with_missing.__getitem__, prediction_code.tolist()))
+        normal_forms["answers"] = list(map(forms.__getitem__, truth_code.tolist()))
+        normal_forms["answer_question"] = owner
     return _max_per_question(truth_em, per_question), _max_per_question(truth_f1, per_question)
 
 
