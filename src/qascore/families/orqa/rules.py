@@ -108,28 +108,40 @@ def _compiler(rule: str):
     return compile_nfd
 
 
+def _positions(values: list) -> Tuple[np.ndarray, list]:
+    """Each value's index among the distinct values, and the distinct values (hashable values)."""
+    distinct = list(dict.fromkeys(values))
+    index = dict(zip(distinct, range(len(distinct))))
+    return np.fromiter(map(index.__getitem__, values), dtype=np.int64, count=len(values)), distinct
+
+
 def correct_regex(predictions: Sequence[Optional[str]], pattern_lists: Sequence[Sequence[str]],
                   rule: str) -> np.ndarray:
     """Whether one of each question's patterns matches its prediction: ``rule`` is ``"match"``
-    (ORQA: ``re.match`` on the raw prediction) or ``"search"`` (DPR: ``regex`` search after NFD)."""
+    (ORQA: ``re.match`` on the raw prediction) or ``"search"`` (DPR: ``regex`` search after NFD).
+
+    Each distinct pattern is compiled once, each distinct (patterns, prediction) pair tried once.
+    """
     compile_one = _compiler(rule)
-    compiled: Dict[str, object] = {}
-    tried: Dict[Tuple[str, str], bool] = {}
-    prepare = (lambda text: unicodedata.normalize("NFD", text)) if rule == "search" else (lambda text: text)
+    present = np.fromiter(map(operator.is_not, predictions, repeat(None)), dtype=bool, count=len(predictions))
     correct = np.zeros(len(predictions), dtype=bool)
-    for index, (prediction, patterns) in enumerate(zip(predictions, pattern_lists)):
-        if prediction is None:
-            continue
-        text = prepare(prediction)
-        for pattern in patterns:
-            key = (pattern, text)
-            found = tried.get(key)
-            if found is None:
-                if pattern not in compiled:
-                    compiled[pattern] = compile_one(pattern)
-                finder = compiled[pattern]
-                found = tried[key] = finder is not None and finder(text) is not None
-            if found:
-                correct[index] = True
+    if not present.any():
+        return correct
+    text_code, texts = _positions(list(compress(predictions, present)))
+    list_code, lists = _positions(list(map(tuple, compress(pattern_lists, present))))
+    pairs, back = np.unique(list_code * len(texts) + text_code, return_inverse=True)
+    compiled: Dict[str, object] = {}
+    if rule == "search":
+        texts = [unicodedata.normalize("NFD", text) for text in texts]
+    found = np.zeros(len(pairs), dtype=bool)
+    for number, (patterns_at, text_at) in enumerate(zip(*np.divmod(pairs, len(texts)))):
+        text = texts[text_at]
+        for pattern in lists[patterns_at]:
+            if pattern not in compiled:
+                compiled[pattern] = compile_one(pattern)
+            finder = compiled[pattern]
+            if finder is not None and finder(text) is not None:
+                found[number] = True
                 break
+    correct[present] = found[back.reshape(-1)]
     return correct
