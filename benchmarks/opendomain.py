@@ -8,7 +8,8 @@ prediction systems. Copies repeat the shared answers and predictions, which qasc
 caching of distinct strings and (pattern, prediction) pairs benefits from; the figures
 still cover every question.
 
-Each row times reading both files and scoring, once per peer (the machine is shared):
+Each row times reading both files and scoring, once per peer, in CPU seconds of this
+process (the machine is shared; nothing here starts workers):
 
 * ``qascore``: ``qascore.files.score.score_files`` (what ``qascore score`` runs);
 * ``twin``: the official rules as transcribed in ``qascore.families.*.reference``, reading
@@ -158,9 +159,10 @@ def official_triviaqa(directory):
 
 
 def timed(function, *arguments):
-    start = time.perf_counter()
+    """``(CPU seconds, result)``: this process's CPU time, steadier than wall-clock time on a shared machine."""
+    start = time.process_time()
     result = function(*arguments)
-    return time.perf_counter() - start, result
+    return time.process_time() - start, result
 
 
 def main(argv=None):
@@ -174,8 +176,8 @@ def main(argv=None):
     officials = {"orqa": official_orqa(args.official_orqa) if args.official_orqa else None,
                  "triviaqa": official_triviaqa(args.official_triviaqa) if args.official_triviaqa else None}
     print(f"# Open-domain presets at {args.size:,} questions\n")
-    print(f"Python {platform.python_version()}, {platform.machine()}; one run each, seconds of wall-clock time "
-          "for reading both files and scoring (`python benchmarks/opendomain.py`).\n")
+    print(f"Python {platform.python_version()}, {platform.machine()}; one run each, CPU seconds of reading both "
+          "files and scoring (`python benchmarks/opendomain.py`; one process, no workers).\n")
     print("| preset | questions | qascore s | twin s | vs twin | official s | vs official | same figures |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     for preset in args.presets:

@@ -34,7 +34,8 @@ def normalize_answer(text: str) -> str:
     """NFD, lower case, ASCII punctuation deleted, articles removed, white space collapsed."""
     text = unicodedata.normalize("NFD", text)
     text = text.lower()
-    text = "".join(character for character in text if character not in set(string.punctuation))
+    exclude = set(string.punctuation)
+    text = "".join(character for character in text if character not in exclude)
     text = re.sub(r"\b(a|an|the)\b", " ", text)
     return " ".join(text.split())
 
