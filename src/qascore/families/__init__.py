@@ -25,15 +25,19 @@ from typing import Callable, Dict, List, Mapping, Optional, Sequence
 import numpy as np
 
 from qascore.answer_keys import add_answer_keys, answer_scores, extract
+from qascore.cyclic_gc import cyclic_gc_paused
 from qascore.scoring.bootstrap import resample_means
 
-__all__ = ["Family", "PerQuestion", "FAMILY_MODULES", "get_family", "compute_family", "score_family_files"]
+__all__ = ["Family", "PerQuestion", "FAMILY_MODULES", "get_family", "family_options", "compute_family",
+           "score_family_files"]
 
 #: Family name -> the module that defines its ``FAMILY``, imported on first use.
 FAMILY_MODULES: Dict[str, str] = {
     "cmrc2018": "qascore.families.cmrc2018",
     "jsquad": "qascore.families.jsquad",
     "mrqa": "qascore.families.mrqa",
+    "orqa": "qascore.families.orqa",
+    "triviaqa": "qascore.families.triviaqa",
 }
 
 
@@ -75,6 +79,12 @@ class Family:
             per-example options apply to, and the factor from a per-question mean to the
             reported figure (100 for percentages, 1 for fractions). The opt-in lenient and
             extraction keys use the factor these share (100 when they differ).
+        check_options: ``check_options(preset, given) -> dict``: the values of the preset's
+            :attr:`qascore.presets.Preset.family_options` (``given``: each name's keyword, None
+            when left out), checked, with defaults filled in; None if the family takes none.
+        file_figures: ``file_figures(counts) -> dict``: figures of a files run that only the
+            files know (TriviaQA's ``pred_len`` counts predictions for unknown keys too); they
+            replace the summary's values. None if there are none.
     """
 
     name: str
@@ -83,6 +93,8 @@ class Family:
     read_files: Callable[..., tuple]
     features: Callable[..., object]
     interval_scale: Mapping[str, float]
+    check_options: Optional[Callable[..., Dict[str, object]]] = None
+    file_figures: Optional[Callable[[dict], Dict[str, object]]] = None
 
 
 def get_family(name: str) -> Family:
@@ -92,17 +104,37 @@ def get_family(name: str) -> Family:
     return importlib.import_module(FAMILY_MODULES[name]).FAMILY
 
 
+def family_options(preset, given: Mapping[str, object]) -> Dict[str, object]:
+    """The checked family options of ``preset`` from ``given`` (option name -> keyword, None if left out).
+
+    An option given to a preset that does not take it is refused, naming the presets that do.
+    """
+    from qascore.presets import PRESETS
+
+    for name, value in given.items():
+        if value is not None and name not in preset.family_options:
+            takers = [row.name for row in PRESETS.values() if name in row.family_options]
+            raise ValueError(f"{name}= applies to preset{'s' if len(takers) > 1 else ''} {', '.join(takers)}, "
+                             f"not to {preset.name!r}.")
+    if not preset.family_options:
+        return {}
+    family = get_family(preset.family)
+    taken = {name: given.get(name) for name in preset.family_options}
+    return dict(family.check_options(preset, taken)) if family.check_options else taken
+
+
 def compute_family(predictions: Sequence, references: Sequence, inputs: Optional[Sequence], options) -> dict:
     """Score with a family preset's rules; add intervals and per-example scores when asked.
 
     ``options`` are checked :class:`qascore.options.Options` whose preset has a family.
     """
     family = get_family(options.preset.family)
-    if options.adds_answer_keys:
-        gold = _gold_answer_lists(predictions, references, options)
-        predictions, found = extract(predictions, options)
-    per_question = family.score(predictions, references, inputs, options)
-    results = family.summarize(per_question, options)
+    with cyclic_gc_paused():  # scoring allocates many small objects and no cycles
+        if options.adds_answer_keys:
+            gold = _gold_answer_lists(predictions, references, options)
+            predictions, found = extract(predictions, options)
+        per_question = family.score(predictions, references, inputs, options)
+        results = family.summarize(per_question, options)
     if options.confidence_level is not None:
         tail = (1.0 - options.confidence_level) / 2.0
         for name, scale in family.interval_scale.items():
@@ -146,13 +178,16 @@ def score_family_files(data, predictions, options, *, given: dict, duplicate_key
 
     family = get_family(options.preset.family)
     overridden: dict = {}
-    predicted, references, ids, counts = family.read_files(
-        data, predictions, options, duplicate_keys=duplicate_keys, overridden=overridden
-    )
+    with cyclic_gc_paused():  # reading allocates many small objects and no cycles
+        predicted, references, ids, counts = family.read_files(
+            data, predictions, options, duplicate_keys=duplicate_keys, overridden=overridden
+        )
     if duplicate_keys == "last":
         counts["overridden"] = overridden
     check_coverage(counts, data=data, predictions=predictions, strict=strict)
     results = compute_family(predicted, references, None, options)
+    if family.file_figures is not None:
+        results.update(family.file_figures(counts))
     examples = Examples(predictions=predicted, references=references, ids=ids)
     return {"results": results, "signature": options.signature(), "counts": counts, "no_answer": None,
             "examples": examples, "scored": None, "options": given}

@@ -69,6 +69,7 @@ def score_files(
     question_types: bool = False,
     skip_no_answer: bool = False,
     lenient: bool | list[str] | None = None, extract_answers: bool = False,
+    **family_options,
 ) -> dict:
     """Score a predictions file against a data file the way the official scripts do.
 
@@ -105,7 +106,7 @@ def score_files(
              "confidence_level": confidence_level, "n_resamples": n_resamples, "seed": seed,
              "map_abstentions": map_abstentions or None, "abstentions": abstentions,
              "skip_no_answer": skip_no_answer or None, "lenient": lenient or None,
-             "extract_answers": extract_answers or None}
+             "extract_answers": extract_answers or None, **family_options}
     options = {"preset": preset, "missing": "zero", "extra": "ignore",
                **{name: value for name, value in given.items() if value is not None}}
     checked = make_options(return_per_example=per_example, **options)
