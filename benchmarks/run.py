@@ -27,9 +27,10 @@ sys.path.insert(0, str(HERE))
 
 import machine  # noqa: E402
 from data import cached_pairs  # noqa: E402
-from qascore.scoring.reference import score_pairs  # noqa: E402
 from peers import PEERS  # noqa: E402
 from report import render  # noqa: E402
+
+from qascore.scoring.reference import score_pairs  # noqa: E402
 
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 DEFAULT_ADAPTER_SIZES = (10_000, 100_000)

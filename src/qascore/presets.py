@@ -53,6 +53,9 @@ PRESETS: Dict[str, Preset] = {
         Preset("squad_v2", "squad", True, "exact", False, "SQuAD v2.0 evaluate-v2.0.py"),
         Preset("korquad", "korquad", False, "exact_match", False, "KorQuAD 1.0 evaluate-v1.0.py"),
         Preset("mlqa", "mlqa", False, "exact_match", True, "MLQA mlqa_evaluation_v1.py"),
+        Preset("drop", None, False, "global_em", False, "DROP drop_eval.py", family="drop"),
+        Preset("hotpotqa", None, False, "em", False, "HotpotQA hotpot_evaluate_v1.py", family="hotpotqa"),
+        Preset("coqa", None, False, "overall_em", False, "CoQA evaluate-v1.0.py", family="coqa"),
     )
 }
 

@@ -20,12 +20,17 @@ from typing import Callable, Dict, List, Mapping, Optional, Sequence
 
 import numpy as np
 
+from qascore.cyclic_gc import cyclic_gc_paused
 from qascore.scoring.bootstrap import resample_means
 
 __all__ = ["Family", "PerQuestion", "FAMILY_MODULES", "get_family", "compute_family", "score_family_files"]
 
 #: Family name -> the module that defines its ``FAMILY``, imported on first use.
-FAMILY_MODULES: Dict[str, str] = {}
+FAMILY_MODULES: Dict[str, str] = {
+    "drop": "qascore.families.drop",
+    "hotpotqa": "qascore.families.hotpotqa",
+    "coqa": "qascore.families.coqa",
+}
 
 
 @dataclass
@@ -88,8 +93,9 @@ def compute_family(predictions: Sequence, references: Sequence, inputs: Optional
     ``options`` are checked :class:`qascore.options.Options` whose preset has a family.
     """
     family = get_family(options.preset.family)
-    per_question = family.score(predictions, references, inputs, options)
-    results = family.summarize(per_question, options)
+    with cyclic_gc_paused():  # scoring builds several objects per question, none in a cycle
+        per_question = family.score(predictions, references, inputs, options)
+        results = family.summarize(per_question, options)
     if options.confidence_level is not None:
         tail = (1.0 - options.confidence_level) / 2.0
         for name, scale in family.interval_scale.items():
@@ -104,24 +110,28 @@ def compute_family(predictions: Sequence, references: Sequence, inputs: Optional
 
 
 def score_family_files(data, predictions, options, *, given: dict, duplicate_keys: str = "error",
-                       strict: bool = False) -> dict:
+                       strict: bool = False, keep_examples: bool = True) -> dict:
     """:func:`qascore.files.score.score_files` for a family preset: its benchmark's own files.
 
     ``options`` are the checked options, ``given`` the keywords they were made from.
-    Returns the same keys as ``score_files`` (``results``, ``counts``, ``examples``, ...).
+    Returns the same keys as ``score_files`` (``results``, ``counts``, ``examples``, ...);
+    ``examples`` is None unless ``keep_examples``.
     """
     from qascore.files.score import check_coverage
     from qascore.pairing import Examples
 
     family = get_family(options.preset.family)
     overridden: dict = {}
-    predicted, references, ids, counts = family.read_files(
-        data, predictions, options, duplicate_keys=duplicate_keys, overridden=overridden
-    )
-    if duplicate_keys == "last":
-        counts["overridden"] = overridden
-    check_coverage(counts, data=data, predictions=predictions, strict=strict)
-    results = compute_family(predicted, references, None, options)
-    examples = Examples(predictions=predicted, references=references, ids=ids)
+    # one pause for the whole run, and the files' objects freed before the collector is back on
+    with cyclic_gc_paused():
+        predicted, references, ids, counts = family.read_files(
+            data, predictions, options, duplicate_keys=duplicate_keys, overridden=overridden
+        )
+        if duplicate_keys == "last":
+            counts["overridden"] = overridden
+        check_coverage(counts, data=data, predictions=predictions, strict=strict)
+        results = compute_family(predicted, references, None, options)
+        examples = Examples(predictions=predicted, references=references, ids=ids) if keep_examples else None
+        del predicted, references, ids
     return {"results": results, "signature": options.signature(), "counts": counts, "no_answer": None,
             "examples": examples, "scored": None, "options": given}
