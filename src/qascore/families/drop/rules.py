@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 import string
-from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
