@@ -159,3 +159,108 @@ def benchmark_files(preset: str, size: int) -> tuple[Path, Path]:
         data_path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         predictions_path.write_text(json.dumps(predictions, ensure_ascii=False), encoding="utf-8")
     return data_path, predictions_path
+
+
+# ---------------------------------------------------------------- the three scorers, each from files to figures
+
+
+def _qascore(preset: str, data: Path, predictions: Path) -> dict:
+    from qascore.files.score import score_files
+
+    duplicate_keys = "last" if preset == "coqa" else "error"  # the script keeps the last repeated prediction
+    return score_files(data, predictions, preset=preset, duplicate_keys=duplicate_keys)["results"]
+
+
+def _reference(preset: str, data: Path, predictions: Path) -> dict:
+    module = importlib.import_module(f"qascore.families.{preset}.reference")
+    gold = json.loads(data.read_text(encoding="utf-8"))
+    predicted = json.loads(predictions.read_text(encoding="utf-8"))
+    return module.evaluate(predicted, gold) if preset == "hotpotqa" else module.evaluate(gold, predicted)
+
+
+OFFICIAL_SCRIPTS = {"drop": "drop_eval.py", "hotpotqa": "hotpot_evaluate_v1.py", "coqa": "evaluate-v1.0.py"}
+
+
+def _load_official(folder: Path, preset: str):
+    """The unmodified official script of ``preset`` from ``folder``, imported as a module."""
+    if preset == "hotpotqa" and importlib.util.find_spec("ujson") is None:
+        sys.modules["ujson"] = types.SimpleNamespace(load=json.load, loads=json.loads, dump=json.dump)
+    path = folder / OFFICIAL_SCRIPTS[preset]
+    spec = importlib.util.spec_from_file_location(f"official_{preset}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _official(module, preset: str, data: Path, predictions: Path) -> dict:
+    """What the script's ``__main__`` computes, as figures under qascore's keys."""
+    with contextlib.redirect_stdout(io.StringIO()) as printed, contextlib.redirect_stderr(io.StringIO()):
+        if preset == "drop":
+            module.evaluate_prediction_file(str(predictions), str(data))
+        elif preset == "hotpotqa":
+            module.eval(str(predictions), str(data))
+        else:
+            scores = module.CoQAEvaluator(str(data)).model_performance(module.CoQAEvaluator.preds_to_dict(
+                str(predictions)))
+            return {f"{domain}_{name}": value for domain, figures in scores.items() for name, value in figures.items()}
+    if preset == "hotpotqa":
+        import ast
+
+        return ast.literal_eval(printed.getvalue().strip().splitlines()[-1])
+    lines = printed.getvalue().splitlines()  # drop: the printed global figures (two decimals, x100)
+    return {"global_em": float(lines[0].split()[-1]) / 100, "global_f1": float(lines[1].split()[-1]) / 100}
+
+
+def _best_time(function, repeat: int) -> tuple[float, dict]:
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = function()
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+def _same(ours: dict, theirs: dict, tolerance: float) -> bool:
+    return all(abs(ours[key] - value) <= tolerance for key, value in theirs.items())
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", type=int, default=100_000, help="questions per preset (default 100000)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per scorer; the best is reported (default 3)")
+    parser.add_argument("--official", type=Path, help="folder holding the official scripts (never in the repo)")
+    parser.add_argument("--presets", nargs="+", default=list(BUILDERS), choices=list(BUILDERS))
+    args = parser.parse_args(argv)
+    importlib.import_module("qascore.families.drop.rules")  # scipy imported before timing, as the script imports it
+
+    rows, failed = [], False
+    for preset in args.presets:
+        data, predictions = benchmark_files(preset, args.size)
+        qascore_seconds, ours = _best_time(lambda: _qascore(preset, data, predictions), args.repeat)
+        twin_seconds, twin = _best_time(lambda: _reference(preset, data, predictions), args.repeat)
+        same = _same(ours, twin, 1e-9)
+        row = {"preset": preset, "questions": args.size, "qascore": qascore_seconds, "reference": twin_seconds}
+        if args.official is not None:
+            module = _load_official(args.official, preset)
+            row["official"], official = _best_time(lambda: _official(module, preset, data, predictions), args.repeat)
+            # drop's script prints its global figures with two decimals; the twin is compared at full precision
+            same = same and _same(ours, official, 5e-5 if preset == "drop" else 1e-9)
+        row["same"] = same
+        failed = failed or not same
+        rows.append(row)
+        print(f"{preset}: {row}", file=sys.stderr)
+    official = args.official is not None
+    print("| preset | questions | qascore s | reference twin s | speed-up vs twin |"
+          + (" official script s | speed-up vs official |" if official else "") + " same figures |")
+    print("| --- | --- | --- | --- | --- |" + (" --- | --- |" if official else "") + " --- |")
+    for row in rows:
+        line = (f"| `{row['preset']}` | {row['questions']:,} | {row['qascore']:.2f} | {row['reference']:.2f} | "
+                f"{row['reference'] / row['qascore']:.1f}x |")
+        if official:
+            line += f" {row['official']:.2f} | {row['official'] / row['qascore']:.1f}x |"
+        print(line + (" yes |" if row["same"] else " **no** |"))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

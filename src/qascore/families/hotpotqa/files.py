@@ -58,11 +58,14 @@ def _part(document: Dict[str, Any], name: str, path, kind) -> Dict[str, Any]:
     if name not in document or not isinstance(document[name], dict):
         raise ValueError(f"{path}: HotpotQA predictions are {{'answer': {{id: text}}, 'sp': {{id: facts}}}}; "
                          f"its {name!r} object is missing (hotpot_evaluate_v1.py fails without it)")
-    for question_id, value in document[name].items():
-        try:
-            msgspec.convert(value, kind)
-        except msgspec.ValidationError as error:
-            raise ValueError(f"{path}: {name}[{question_id!r}]: {error}") from None
+    try:
+        msgspec.convert(document[name], Dict[str, kind])
+    except msgspec.ValidationError:  # again, one id at a time, to name the one at fault
+        for question_id, value in document[name].items():
+            try:
+                msgspec.convert(value, kind)
+            except msgspec.ValidationError as error:
+                raise ValueError(f"{path}: {name}[{question_id!r}]: {error}") from None
     return document[name]
 
 

@@ -14,11 +14,14 @@ or the ``datasets`` layout ``{"title": [...], "sent_id": [...]}`` of the hotpot_
 
 from __future__ import annotations
 
+from itertools import chain
 from typing import List, Optional, Tuple
 
 __all__ = ["facts_of", "prediction_parts", "reference_parts"]
 
 _SCALARS = (str, int, float, bool, type(None))
+_SCALAR_TYPES = frozenset(_SCALARS)
+_SEQUENCES = frozenset((list, tuple))
 
 
 def facts_of(facts, where: str) -> List[tuple]:
@@ -31,13 +34,15 @@ def facts_of(facts, where: str) -> List[tuple]:
         facts = list(zip(titles, sentences))
     if not isinstance(facts, (list, tuple)):
         raise TypeError(f"{where} must be a list of [title, sentence index] entries; got {facts!r:.60}.")
-    entries = []
+    if set(map(type, facts)) <= _SEQUENCES:  # the usual case, checked in C: lists of scalars
+        entries = list(map(tuple, facts))
+        if set(map(type, chain.from_iterable(entries))) <= _SCALAR_TYPES:
+            return entries
     for number, entry in enumerate(facts):
         if not isinstance(entry, (list, tuple)) or not all(isinstance(part, _SCALARS) for part in entry):
             raise TypeError(f"{where}[{number}] must be a [title, sentence index] list of strings or numbers; "
                             f"got {entry!r:.60}.")
-        entries.append(tuple(entry))
-    return entries
+    return [tuple(entry) for entry in facts]
 
 
 def prediction_parts(prediction, index: int) -> Tuple[Optional[str], Optional[List[tuple]]]:
