@@ -71,6 +71,9 @@ PRESETS: Dict[str, Preset] = {
                ("answer_field", "is_regex")),
         Preset("triviaqa", None, False, "exact_match", False, "TriviaQA triviaqa_evaluation.py", "triviaqa",
                ("domain", "verified_eval")),
+        Preset("drop", None, False, "global_em", False, "DROP drop_eval.py", family="drop"),
+        Preset("hotpotqa", None, False, "em", False, "HotpotQA hotpot_evaluate_v1.py", family="hotpotqa"),
+        Preset("coqa", None, False, "overall_em", False, "CoQA evaluate-v1.0.py", family="coqa"),
     )
 }
 

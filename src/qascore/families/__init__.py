@@ -38,6 +38,9 @@ FAMILY_MODULES: Dict[str, str] = {
     "mrqa": "qascore.families.mrqa",
     "orqa": "qascore.families.orqa",
     "triviaqa": "qascore.families.triviaqa",
+    "drop": "qascore.families.drop",
+    "hotpotqa": "qascore.families.hotpotqa",
+    "coqa": "qascore.families.coqa",
 }
 
 
@@ -123,13 +126,15 @@ def family_options(preset, given: Mapping[str, object]) -> Dict[str, object]:
     return dict(family.check_options(preset, taken)) if family.check_options else taken
 
 
-def compute_family(predictions: Sequence, references: Sequence, inputs: Optional[Sequence], options) -> dict:
+def compute_family(predictions: Sequence, references: Sequence, inputs: Optional[Sequence], options, *,
+                   ids: Optional[List[str]] = None) -> dict:
     """Score with a family preset's rules; add intervals and per-example scores when asked.
 
-    ``options`` are checked :class:`qascore.options.Options` whose preset has a family.
+    ``options`` are checked :class:`qascore.options.Options` whose preset has a family;
+    ``ids`` name the questions in the per-example lists when the inputs carry none (files).
     """
     family = get_family(options.preset.family)
-    with cyclic_gc_paused():  # scoring allocates many small objects and no cycles
+    with cyclic_gc_paused():  # scoring builds several objects per question, none in a cycle
         if options.adds_answer_keys:
             gold = _gold_answer_lists(predictions, references, options)
             predictions, found = extract(predictions, options)
@@ -144,7 +149,8 @@ def compute_family(predictions: Sequence, references: Sequence, inputs: Optional
             results[f"{name}_ci_low"], results[f"{name}_ci_high"] = float(low), float(high)
     if options.return_per_example:
         rows = {name: [float(score) for score in per_question.scores[name]] for name in family.interval_scale}
-        results["per_example"] = {"id": per_question.ids, **rows} if per_question.ids is not None else rows
+        ids = per_question.ids if per_question.ids is not None else ids
+        results["per_example"] = {"id": list(ids), **rows} if ids is not None else rows
     if options.adds_answer_keys:
         factors = set(family.interval_scale.values())
         scale = factors.pop() if len(factors) == 1 else 100.0
@@ -167,27 +173,30 @@ def _gold_answer_lists(predictions: Sequence, references: Sequence, options) -> 
 
 
 def score_family_files(data, predictions, options, *, given: dict, duplicate_keys: str = "error",
-                       strict: bool = False) -> dict:
+                       strict: bool = False, keep_examples: bool = True) -> dict:
     """:func:`qascore.files.score.score_files` for a family preset: its benchmark's own files.
 
     ``options`` are the checked options, ``given`` the keywords they were made from.
-    Returns the same keys as ``score_files`` (``results``, ``counts``, ``examples``, ...).
+    Returns the same keys as ``score_files`` (``results``, ``counts``, ``examples``, ...);
+    ``examples`` is None unless ``keep_examples``.
     """
     from qascore.files.score import check_coverage
     from qascore.pairing import Examples
 
     family = get_family(options.preset.family)
     overridden: dict = {}
-    with cyclic_gc_paused():  # reading allocates many small objects and no cycles
+    # one pause for the whole run, and the files' objects freed before the collector is back on
+    with cyclic_gc_paused():
         predicted, references, ids, counts = family.read_files(
             data, predictions, options, duplicate_keys=duplicate_keys, overridden=overridden
         )
-    if duplicate_keys == "last":
-        counts["overridden"] = overridden
-    check_coverage(counts, data=data, predictions=predictions, strict=strict)
-    results = compute_family(predicted, references, None, options)
-    if family.file_figures is not None:
-        results.update(family.file_figures(counts))
-    examples = Examples(predictions=predicted, references=references, ids=ids)
+        if duplicate_keys == "last":
+            counts["overridden"] = overridden
+        check_coverage(counts, data=data, predictions=predictions, strict=strict)
+        results = compute_family(predicted, references, None, options, ids=ids)
+        if family.file_figures is not None:
+            results.update(family.file_figures(counts))
+        examples = Examples(predictions=predicted, references=references, ids=ids) if keep_examples else None
+        del predicted, references, ids
     return {"results": results, "signature": options.signature(), "counts": counts, "no_answer": None,
             "examples": examples, "scored": None, "options": given}

@@ -115,7 +115,7 @@ def score_files(
             raise ValueError(f"no-answer files, question types and num_proc apply to the SQuAD-style presets, "
                              f"not to {preset}")
         return score_family_files(data, predictions, checked, given=options, duplicate_keys=duplicate_keys,
-                                  strict=strict)
+                                  strict=strict, keep_examples=keep_examples)
     # One pause for the whole run: switched back on while the columns are alive, the collector would scan them all.
     with cyclic_gc_paused(), _Stages(3, enabled=progress and _is_large(data)) as stages:
         no_answer = None if no_answer_file is None else load_no_answer_probabilities(no_answer_file, **reading)
