@@ -83,11 +83,16 @@ Args:
     extract_answers: score the answer stated in each output of a chat or reasoning model
         (<think> blocks dropped, "Answer:" / "The answer is" / \\boxed{} taken) and add
         extraction_rate and extraction_failures.
+    answer_field, is_regex: nq_open, efficientqa, curated_trec, curated_trec_search only (ORQA's
+        --answer_field and --is_regex); domain, verified_eval: triviaqa only (the dataset's).
 Returns:
     squad, korquad, mlqa: exact_match and f1 (0-100).
     squad_v2: exact, f1, total, HasAns_exact, HasAns_f1, HasAns_total, NoAns_exact,
         NoAns_f1, NoAns_total and, with no-answer scores, best_exact, best_exact_thresh,
         best_f1, best_f1_thresh.
+    nq_open, efficientqa, curated_trec, curated_trec_search: accuracy (a fraction, 0-1),
+        num_correct, num_total, missing_predictions (ORQA's evaluate_predictions.py keys).
+    triviaqa: exact_match, f1 (0-100), common, denominator, pred_len, gold_len.
     With inputs: grounding_rate and <score>_<type>/count_<type> for every question type,
         NaN where there is nothing to average (count 0), so the keys never change.
     With lenient=: each lenient metric asked for; with extract_answers=True:
@@ -264,6 +269,10 @@ class QaEmF1(evaluate.Metric):
         skip_no_answer=False,
         lenient=None,
         extract_answers=False,
+        answer_field=None,
+        is_regex=None,
+        domain=None,
+        verified_eval=None,
     ):
         """:meth:`compute` with its options checked once, before anything is stored: the one
         Options of the call scores the rows here or goes through evaluate's compute to
@@ -284,6 +293,10 @@ class QaEmF1(evaluate.Metric):
             skip_no_answer=skip_no_answer,
             lenient=lenient,
             extract_answers=extract_answers,
+            answer_field=answer_field,
+            is_regex=is_regex,
+            domain=domain,
+            verified_eval=verified_eval,
         )
         if batch["predictions"] is None and batch["references"] is None:
             if batch["inputs"] is not None or batch["no_answer_probabilities"] is not None:

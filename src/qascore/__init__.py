@@ -4,7 +4,7 @@
 >>> qascore.compute(["Denver Broncos"], [["Denver Broncos", "The Broncos"]])
 {'exact_match': 100.0, 'f1': 100.0}
 >>> sorted(qascore.PRESETS)
-['korquad', 'mlqa', 'squad', 'squad_v2']
+['coqa', 'drop', 'hotpotqa', 'korquad', 'mlqa', 'squad', 'squad_v2']
 """
 
 from qascore._version import __version__

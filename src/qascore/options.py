@@ -9,10 +9,11 @@ from __future__ import annotations
 import inspect
 import numbers
 from dataclasses import dataclass
-from typing import Dict, Optional, Sequence, Union
+from typing import Dict, Optional, Sequence, Tuple, Union
 
 from qascore._version import __version__
 from qascore.extraction import EXTRACTION_RULES
+from qascore.families import family_options
 from qascore.normalize import MLQA_LANGUAGES, Normalizer, get_normalizer
 from qascore.presets import Preset, get_preset
 from qascore.records import check_real
@@ -47,6 +48,11 @@ class Options:
     def adds_answer_keys(self) -> bool:
         """True when lenient or extraction keys are asked for (:mod:`qascore.answer_keys`)."""
         return bool(self.lenient) or self.extract_answers
+    family_options: Tuple[Tuple[str, object], ...] = ()  # (name, value) of the preset's family options
+
+    def family_option(self, name: str):
+        """The value of one of the preset's family options (:attr:`Preset.family_options`)."""
+        return dict(self.family_options)[name]
 
     def signature(self) -> str:
         """A string recording every setting that changes the numbers, to quote with them."""
@@ -64,6 +70,7 @@ class Options:
             parts.append(f"lenient:{'all' if self.lenient == LENIENT_METRICS else '+'.join(self.lenient)}")
         if self.extract_answers:
             parts.append(f"extract:{EXTRACTION_RULES}")
+        parts += [f"{name}:{value}" for name, value in self.family_options if value is not None]
         parts += [f"missing:{'skip' if self.skip_no_answer else self.missing}", f"extra:{self.extra}"]
         if self.confidence_level is not None:
             parts.append(f"ci:{self.confidence_level!r}-boot{self.n_resamples}-seed{self.seed}")
@@ -100,8 +107,16 @@ def make_options(
     skip_no_answer: bool = False,
     lenient: Union[None, bool, str, Sequence[str]] = None,
     extract_answers: bool = False,
+    answer_field: Optional[str] = None,
+    is_regex: Optional[bool] = None,
+    domain: Optional[str] = None,
+    verified_eval: Optional[bool] = None,
 ) -> Options:
     """Check every option once, where it enters, and bundle them.
+
+    ``answer_field`` and ``is_regex`` (ORQA presets: nq_open, efficientqa, curated_trec,
+    curated_trec_search) and ``domain`` and ``verified_eval`` (triviaqa) are the options of
+    those presets' official scripts; other presets refuse them.
 
     >>> make_options("mlqa")
     Traceback (most recent call last):
@@ -169,6 +184,8 @@ def make_options(
                          f"{preset.name!r}.")
     if not isinstance(extract_answers, bool):
         raise TypeError(f"extract_answers must be True or False; got {extract_answers!r:.60}.")
+    family_given = {"answer_field": answer_field, "is_regex": is_regex, "domain": domain,
+                    "verified_eval": verified_eval}
     return Options(
         lenient=check_metrics(lenient),
         extract_answers=extract_answers,
@@ -183,6 +200,7 @@ def make_options(
         seed=seed,
         abstentions=abstentions,
         skip_no_answer=skip_no_answer,
+        family_options=tuple(family_options(preset, family_given).items()),
     )
 
 
@@ -196,7 +214,7 @@ def check_option_names(options: Dict[str, object]) -> Dict[str, object]:
     >>> check_option_names({"threshold": 0.5})
     Traceback (most recent call last):
     ...
-    TypeError: Unknown option 'threshold'. Options are: language, normalizer, no_answer_threshold, missing, extra, return_per_example, confidence_level, n_resamples, seed, map_abstentions, abstentions, skip_no_answer, lenient, extract_answers.
+    TypeError: Unknown option 'threshold'. Options are: language, normalizer, no_answer_threshold, missing, extra, return_per_example, confidence_level, n_resamples, seed, map_abstentions, abstentions, skip_no_answer, lenient, extract_answers, answer_field, is_regex, domain, verified_eval.
     """
     unknown = [name for name in options if name not in OPTION_NAMES]
     if unknown:

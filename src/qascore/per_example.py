@@ -27,8 +27,9 @@ def per_example_rows(results: dict, *, ids: Optional[Sequence[str]], predictions
     scores = {key: values for key, values in results["per_example"].items() if key != "id"}
     rows = []
     for index, prediction in enumerate(predictions):
+        reference = references[index]  # a family's record reference (HotpotQA, CoQA) is written as it is
         row = {"id": ids[index] if ids is not None else str(index), "prediction": prediction,
-               "references": list(references[index])}
+               "references": list(reference) if isinstance(reference, (list, tuple)) else reference}
         row.update((key, values[index]) for key, values in scores.items())
         if no_answer_probabilities is not None:
             row["no_answer_probability"] = no_answer_probabilities[index]

@@ -12,7 +12,7 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, Optional
+from typing import Dict, Optional, Tuple
 
 __all__ = ["Preset", "PRESETS", "get_preset"]
 
@@ -35,6 +35,8 @@ class Preset:
             name of the :mod:`qascore.families` module with its rules, inputs and files.
             A family preset whose ``normalizer`` is None uses its script's own normalisation
             (``normalizer=`` does not apply).
+        family_options: the keywords of :func:`qascore.options.make_options` that only this
+            preset's family takes (e.g. ``answer_field``); the family checks their values.
     """
 
     name: str
@@ -44,6 +46,7 @@ class Preset:
     needs_language: bool
     scorer: str
     family: Optional[str] = None
+    family_options: Tuple[str, ...] = ()
 
 
 PRESETS: Dict[str, Preset] = {
@@ -58,6 +61,19 @@ PRESETS: Dict[str, Preset] = {
         Preset("jsquad", None, False, "exact", False, "JGLUE's squad_metrics.py (transformers 4.9.2 + patch)",
                family="jsquad"),
         Preset("mrqa", None, False, "exact_match", False, "MRQA 2019 mrqa_official_eval.py", family="mrqa"),
+        Preset("nq_open", None, False, "accuracy", False, "ORQA evaluate_predictions.py", "orqa",
+               ("answer_field", "is_regex")),
+        Preset("efficientqa", None, False, "accuracy", False, "ORQA evaluate_predictions.py", "orqa",
+               ("answer_field", "is_regex")),
+        Preset("curated_trec", None, False, "accuracy", False, "ORQA evaluate_predictions.py --is_regex", "orqa",
+               ("answer_field", "is_regex")),
+        Preset("curated_trec_search", None, False, "accuracy", False, "DPR has_answer (regex search)", "orqa",
+               ("answer_field", "is_regex")),
+        Preset("triviaqa", None, False, "exact_match", False, "TriviaQA triviaqa_evaluation.py", "triviaqa",
+               ("domain", "verified_eval")),
+        Preset("drop", None, False, "global_em", False, "DROP drop_eval.py", family="drop"),
+        Preset("hotpotqa", None, False, "em", False, "HotpotQA hotpot_evaluate_v1.py", family="hotpotqa"),
+        Preset("coqa", None, False, "overall_em", False, "CoQA evaluate-v1.0.py", family="coqa"),
     )
 }
 

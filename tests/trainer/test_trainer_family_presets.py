@@ -24,8 +24,10 @@ from qascore.trainer.generative import QAComputeMetrics  # noqa: E402
 EVAL_RECORDS = helpers.squad_records()[:12]
 GOLD = [record["answers"]["text"] for record in EVAL_RECORDS]
 
-#: Family presets that take plain predictions and lists of gold answer strings.
-ANSWER_LIST_PRESETS = ["cmrc2018", "drcd", "jsquad", "mrqa"]
+#: Family presets of SQuAD-layout benchmarks: the references column holds SQuAD answer dicts.
+SQUAD_LAYOUT_PRESETS = ["cmrc2018", "drcd", "jsquad", "mrqa"]
+#: Open-domain family presets: the references column holds lists of gold answer strings (NQ-open's ``answer``).
+ANSWER_LIST_PRESETS = ["nq_open", "efficientqa", "curated_trec", "curated_trec_search", "triviaqa"]
 
 
 @pytest.fixture(autouse=True)
@@ -46,19 +48,20 @@ def direct_generations(model, dataset, batch_size=5):
     return predictions
 
 
-def test_every_answer_list_family_preset_is_a_family():
-    for preset in ANSWER_LIST_PRESETS:
+def test_every_listed_preset_is_a_family():
+    for preset in SQUAD_LAYOUT_PRESETS + ANSWER_LIST_PRESETS:
         assert qascore.PRESETS[preset].family is not None, preset
 
 
 @pytest.mark.parametrize("batch_eval_metrics", [False, True])
-@pytest.mark.parametrize("preset", ANSWER_LIST_PRESETS)
+@pytest.mark.parametrize("preset", SQUAD_LAYOUT_PRESETS + ANSWER_LIST_PRESETS)
 def test_family_preset_through_seq2seq_trainer_equals_compute(tmp_path, preset, batch_eval_metrics):
     import datasets
 
     model = helpers.trained_t5()
     dataset = helpers.seq2seq_dataset(EVAL_RECORDS)
-    references = datasets.Dataset.from_dict({"answers": [record["answers"] for record in EVAL_RECORDS]})["answers"]
+    column = [record["answers"] if preset in SQUAD_LAYOUT_PRESETS else record["answers"]["text"] for record in EVAL_RECORDS]
+    references = datasets.Dataset.from_dict({"answers": column})["answers"]
     compute_metrics = QAComputeMetrics(helpers.qa_tokenizer(), preset=preset, references=references)
     trainer = transformers.Seq2SeqTrainer(
         model=model,

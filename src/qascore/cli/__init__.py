@@ -96,6 +96,12 @@ def _confidence_level(text: str) -> float:
     return value
 
 
+def _true_or_false(text: str) -> bool:
+    if text.lower() not in ("true", "false"):
+        raise argparse.ArgumentTypeError(f"expected true or false, got {text!r}")
+    return text.lower() == "true"
+
+
 def _finite_number(text: str) -> float:
     value = _float_or_nan(text)
     if not math.isfinite(value):
@@ -245,6 +251,9 @@ def _scoring(args) -> dict:
         "skip_no_answer": args.skip_no_answer,
         "lenient": (args.lenient or True) if args.lenient is not None else None,
         "extract_answers": args.extract_answers,
+        **{name: value for name, value in (("answer_field", args.answer_field), ("is_regex", args.is_regex or None),
+                                           ("domain", args.domain), ("verified_eval", args.verified_eval))
+           if value is not None},
     }
 
 
@@ -530,6 +539,15 @@ def _add_scoring_options(parser: argparse.ArgumentParser) -> None:
         help="score the answer stated in each prediction of a chat or reasoning model (<think> blocks dropped, "
              "'Answer:' / 'The answer is' / \\boxed{} taken) and report extraction_rate and extraction_failures",
     )
+    parser.add_argument("--answer-field", choices=("answer", "answer_and_def_correct_predictions"),
+                        help="ORQA presets: the reference field with the answers (default answer; EfficientQA test "
+                             "also has answer_and_def_correct_predictions)")
+    parser.add_argument("--is-regex", action="store_true",
+                        help="ORQA presets: the answers are regular expressions (implied by curated_trec*)")
+    parser.add_argument("--domain", choices=("Wikipedia", "Web"),
+                        help="triviaqa: check that the dataset's Domain is this (the script reads it from the file)")
+    parser.add_argument("--verified-eval", type=_true_or_false, metavar="{true,false}",
+                        help="triviaqa: check that the dataset's VerifiedEval is this")
     phrases = parser.add_mutually_exclusive_group()
     phrases.add_argument("--abstentions", metavar="PHRASE", nargs="+",
                          help="squad_v2: these phrases instead of the default ones (implies --map-abstentions)")

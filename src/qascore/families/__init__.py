@@ -25,15 +25,22 @@ from typing import Callable, Dict, List, Mapping, Optional, Sequence
 import numpy as np
 
 from qascore.answer_keys import add_answer_keys, answer_scores, extract
+from qascore.cyclic_gc import cyclic_gc_paused
 from qascore.scoring.bootstrap import resample_means
 
-__all__ = ["Family", "PerQuestion", "FAMILY_MODULES", "get_family", "compute_family", "score_family_files"]
+__all__ = ["Family", "PerQuestion", "FAMILY_MODULES", "get_family", "family_options", "compute_family",
+           "score_family_files"]
 
 #: Family name -> the module that defines its ``FAMILY``, imported on first use.
 FAMILY_MODULES: Dict[str, str] = {
     "cmrc2018": "qascore.families.cmrc2018",
     "jsquad": "qascore.families.jsquad",
     "mrqa": "qascore.families.mrqa",
+    "orqa": "qascore.families.orqa",
+    "triviaqa": "qascore.families.triviaqa",
+    "drop": "qascore.families.drop",
+    "hotpotqa": "qascore.families.hotpotqa",
+    "coqa": "qascore.families.coqa",
 }
 
 
@@ -75,6 +82,12 @@ class Family:
             per-example options apply to, and the factor from a per-question mean to the
             reported figure (100 for percentages, 1 for fractions). The opt-in lenient and
             extraction keys use the factor these share (100 when they differ).
+        check_options: ``check_options(preset, given) -> dict``: the values of the preset's
+            :attr:`qascore.presets.Preset.family_options` (``given``: each name's keyword, None
+            when left out), checked, with defaults filled in; None if the family takes none.
+        file_figures: ``file_figures(counts) -> dict``: figures of a files run that only the
+            files know (TriviaQA's ``pred_len`` counts predictions for unknown keys too); they
+            replace the summary's values. None if there are none.
     """
 
     name: str
@@ -83,6 +96,8 @@ class Family:
     read_files: Callable[..., tuple]
     features: Callable[..., object]
     interval_scale: Mapping[str, float]
+    check_options: Optional[Callable[..., Dict[str, object]]] = None
+    file_figures: Optional[Callable[[dict], Dict[str, object]]] = None
 
 
 def get_family(name: str) -> Family:
@@ -92,17 +107,39 @@ def get_family(name: str) -> Family:
     return importlib.import_module(FAMILY_MODULES[name]).FAMILY
 
 
-def compute_family(predictions: Sequence, references: Sequence, inputs: Optional[Sequence], options) -> dict:
+def family_options(preset, given: Mapping[str, object]) -> Dict[str, object]:
+    """The checked family options of ``preset`` from ``given`` (option name -> keyword, None if left out).
+
+    An option given to a preset that does not take it is refused, naming the presets that do.
+    """
+    from qascore.presets import PRESETS
+
+    for name, value in given.items():
+        if value is not None and name not in preset.family_options:
+            takers = [row.name for row in PRESETS.values() if name in row.family_options]
+            raise ValueError(f"{name}= applies to preset{'s' if len(takers) > 1 else ''} {', '.join(takers)}, "
+                             f"not to {preset.name!r}.")
+    if not preset.family_options:
+        return {}
+    family = get_family(preset.family)
+    taken = {name: given.get(name) for name in preset.family_options}
+    return dict(family.check_options(preset, taken)) if family.check_options else taken
+
+
+def compute_family(predictions: Sequence, references: Sequence, inputs: Optional[Sequence], options, *,
+                   ids: Optional[List[str]] = None) -> dict:
     """Score with a family preset's rules; add intervals and per-example scores when asked.
 
-    ``options`` are checked :class:`qascore.options.Options` whose preset has a family.
+    ``options`` are checked :class:`qascore.options.Options` whose preset has a family;
+    ``ids`` name the questions in the per-example lists when the inputs carry none (files).
     """
     family = get_family(options.preset.family)
-    if options.adds_answer_keys:
-        gold = _gold_answer_lists(predictions, references, options)
-        predictions, found = extract(predictions, options)
-    per_question = family.score(predictions, references, inputs, options)
-    results = family.summarize(per_question, options)
+    with cyclic_gc_paused():  # scoring builds several objects per question, none in a cycle
+        if options.adds_answer_keys:
+            gold = _gold_answer_lists(predictions, references, options)
+            predictions, found = extract(predictions, options)
+        per_question = family.score(predictions, references, inputs, options)
+        results = family.summarize(per_question, options)
     if options.confidence_level is not None:
         tail = (1.0 - options.confidence_level) / 2.0
         for name, scale in family.interval_scale.items():
@@ -112,7 +149,8 @@ def compute_family(predictions: Sequence, references: Sequence, inputs: Optional
             results[f"{name}_ci_low"], results[f"{name}_ci_high"] = float(low), float(high)
     if options.return_per_example:
         rows = {name: [float(score) for score in per_question.scores[name]] for name in family.interval_scale}
-        results["per_example"] = {"id": per_question.ids, **rows} if per_question.ids is not None else rows
+        ids = per_question.ids if per_question.ids is not None else ids
+        results["per_example"] = {"id": list(ids), **rows} if ids is not None else rows
     if options.adds_answer_keys:
         factors = set(family.interval_scale.values())
         scale = factors.pop() if len(factors) == 1 else 100.0
@@ -135,24 +173,30 @@ def _gold_answer_lists(predictions: Sequence, references: Sequence, options) -> 
 
 
 def score_family_files(data, predictions, options, *, given: dict, duplicate_keys: str = "error",
-                       strict: bool = False) -> dict:
+                       strict: bool = False, keep_examples: bool = True) -> dict:
     """:func:`qascore.files.score.score_files` for a family preset: its benchmark's own files.
 
     ``options`` are the checked options, ``given`` the keywords they were made from.
-    Returns the same keys as ``score_files`` (``results``, ``counts``, ``examples``, ...).
+    Returns the same keys as ``score_files`` (``results``, ``counts``, ``examples``, ...);
+    ``examples`` is None unless ``keep_examples``.
     """
     from qascore.files.score import check_coverage
     from qascore.pairing import Examples
 
     family = get_family(options.preset.family)
     overridden: dict = {}
-    predicted, references, ids, counts = family.read_files(
-        data, predictions, options, duplicate_keys=duplicate_keys, overridden=overridden
-    )
-    if duplicate_keys == "last":
-        counts["overridden"] = overridden
-    check_coverage(counts, data=data, predictions=predictions, strict=strict)
-    results = compute_family(predicted, references, None, options)
-    examples = Examples(predictions=predicted, references=references, ids=ids)
+    # one pause for the whole run, and the files' objects freed before the collector is back on
+    with cyclic_gc_paused():
+        predicted, references, ids, counts = family.read_files(
+            data, predictions, options, duplicate_keys=duplicate_keys, overridden=overridden
+        )
+        if duplicate_keys == "last":
+            counts["overridden"] = overridden
+        check_coverage(counts, data=data, predictions=predictions, strict=strict)
+        results = compute_family(predicted, references, None, options, ids=ids)
+        if family.file_figures is not None:
+            results.update(family.file_figures(counts))
+        examples = Examples(predictions=predicted, references=references, ids=ids) if keep_examples else None
+        del predicted, references, ids
     return {"results": results, "signature": options.signature(), "counts": counts, "no_answer": None,
             "examples": examples, "scored": None, "options": given}

@@ -67,6 +67,7 @@ def score_files(
     question_types: bool = False,
     skip_no_answer: bool = False,
     lenient: bool | list[str] | None = None, extract_answers: bool = False,
+    **family_options,
 ) -> dict:
     """Score a predictions file against a data file the way the official scripts do.
 
@@ -99,7 +100,7 @@ def score_files(
              "confidence_level": confidence_level, "n_resamples": n_resamples, "seed": seed,
              "map_abstentions": map_abstentions or None, "abstentions": abstentions,
              "skip_no_answer": skip_no_answer or None, "lenient": lenient or None,
-             "extract_answers": extract_answers or None}
+             "extract_answers": extract_answers or None, **family_options}
     options = {"preset": preset, "missing": "zero", "extra": "ignore",
                **{name: value for name, value in given.items() if value is not None}}
     checked = make_options(return_per_example=per_example, **options)
@@ -108,7 +109,7 @@ def score_files(
             raise ValueError(f"no-answer files and question types apply to the SQuAD-style presets, "
                              f"not to {preset}")
         return score_family_files(data, predictions, checked, given=options, duplicate_keys=duplicate_keys,
-                                  strict=strict)
+                                  strict=strict, keep_examples=keep_examples)
     # One pause for the whole run: switched back on while the columns are alive, the collector would scan them all.
     with cyclic_gc_paused(), _Stages(3, enabled=progress and _is_large(data)) as stages:
         no_answer = None if no_answer_file is None else load_no_answer_probabilities(no_answer_file, **reading)

@@ -105,12 +105,20 @@ class QAComputeMetrics:
         self.extract_answer = extract_answer or None
         self.decoder_only = bool(decoder_only)
         self.input_key = input_key
-        self.gold, record_ids = (None, None) if references is None else gold_answers(references)
-        self.ids = _check_ids(ids, record_ids, self.gold)
         self.per_example_file = per_example_file
         self.backend = MetricBackend(
             metric, preset=preset, options=metric_options, per_example=per_example_file is not None
         )
+        if self.backend.preset.family is not None and references is None:
+            raise ValueError(f"preset {self.backend.preset.name!r} needs references= (its own gold answers, e.g. "
+                             "a datasets column), in evaluation order; labels hold only answer text")
+        if references is None:
+            self.gold, record_ids = None, None
+        elif self.backend.preset.family is not None:  # the family's own references, passed on as they are
+            self.gold, record_ids = list(references), None
+        else:
+            self.gold, record_ids = gold_answers(references)
+        self.ids = _check_ids(ids, record_ids, self.gold)
         self._reset_state()
 
     @classmethod

@@ -1,0 +1,99 @@
+"""The hotpotqa preset against HotpotQA's official hotpot_evaluate_v1.py.
+
+Golden values: every figure comes from ../shared/data/expected_rc.json (the official script's
+twelve figures per case, at full precision; ../shared/data/hotpotqa/README.md). The fast rules
+are checked against the plain twin (qascore.families.hotpotqa.reference) on generated inputs.
+"""
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import qascore
+from qascore.families.hotpotqa import reference
+from qascore.files.score import score_files
+
+from conftest import SHARED_DATA, assert_matches, load_json
+
+
+def hotpot_cases():
+    return [case for case in load_json("expected_rc.json") if case["preset"] == "hotpotqa"]
+
+
+def plain_inputs(case):
+    gold, predicted = load_json(case["data"]), load_json(case["predictions"])
+    predictions = [{"answer": predicted["answer"].get(record["_id"]), "sp": predicted["sp"].get(record["_id"])}
+                   for record in gold]
+    return predictions, gold
+
+
+@pytest.mark.parametrize("case", hotpot_cases(), ids=lambda case: case["predictions"].split("/")[-1])
+def test_every_case_matches_the_official_figures(case):
+    predictions, references = plain_inputs(case)
+    results = qascore.compute(predictions, references, preset="hotpotqa", missing="zero")
+    assert_matches(results, case["expected"])
+    assert list(results) == list(case["expected"])
+    from_files = score_files(SHARED_DATA / case["data"], SHARED_DATA / case["predictions"], preset="hotpotqa")
+    assert from_files["results"] == results
+    counts = from_files["counts"]
+    assert counts["missing_answer"] + counts["missing_sp"] == case.get("missing_lines", 0)
+
+
+def test_the_twin_matches_the_official_figures():
+    for case in hotpot_cases():
+        assert_matches(reference.evaluate(load_json(case["predictions"]), load_json(case["data"])), case["expected"])
+
+
+ANSWERS = ["yes", "Yes.", "no", "noanswer", "No answer", "yes it is", "the", "", "Paris", "paris city", "a Paris"]
+answer = st.sampled_from(ANSWERS) | st.text(max_size=6)
+fact = st.one_of(
+    st.tuples(st.sampled_from(["P", "Q"]), st.sampled_from([0, 1, 1.0, True, False, "1", 2])).map(list),
+    st.sampled_from([["P", 1, 0], ["P"], []]))
+facts = st.lists(fact, max_size=4)
+prediction = st.fixed_dictionaries({}, optional={"answer": answer, "sp": facts}) | st.none()
+gold = st.fixed_dictionaries({"answer": answer, "supporting_facts": facts})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(prediction, gold), min_size=1, max_size=8))
+def test_fast_rules_equal_the_twin(questions):
+    """The yes/no/noanswer guard, empty answers, fact sets with Python equality, missing parts, joint metrics."""
+    predictions = [predicted for predicted, _ in questions]
+    references = [dict(record, _id=str(number)) for number, (_, record) in enumerate(questions)]
+    by_id = {"answer": {}, "sp": {}}
+    for number, predicted in enumerate(predictions):
+        for part in ("answer", "sp"):
+            if predicted is not None and part in predicted:
+                by_id[part][str(number)] = predicted[part]
+    results = qascore.compute(predictions, references, preset="hotpotqa", missing="zero")
+    twin = reference.evaluate(by_id, references)
+    assert results.keys() == twin.keys()
+    for name, value in twin.items():
+        assert results[name] == pytest.approx(value, rel=0, abs=1e-12), name
+
+
+def test_the_guard_and_the_fact_sets():
+    results = qascore.compute([{"answer": "yes it is", "sp": [["P", 1.0], ["P", 1]]}],
+                              [{"answer": "yes", "supporting_facts": [["P", True]]}], preset="hotpotqa")
+    assert (results["f1"], results["sp_em"], results["joint_em"]) == (0.0, 1.0, 0.0)
+
+
+def test_datasets_layout_and_bad_inputs():
+    hf = {"title": ["P", "P"], "sent_id": [0, 1]}
+    assert qascore.compute([{"answer": "x", "sp": hf}], [{"answer": "x", "supporting_facts": [["P", 0], ["P", 1]]}],
+                           preset="hotpotqa")["joint_em"] == 1.0
+    with pytest.raises(TypeError, match=r"predictions\[0\]\['sp'\]\[0\] must be a \[title, sentence index\]"):
+        qascore.compute([{"answer": "x", "sp": ["P0"]}], [{"answer": "x", "supporting_facts": []}], preset="hotpotqa")
+    with pytest.raises(ValueError, match="missing='zero'"):
+        qascore.compute([{"answer": "x"}], [{"answer": "x", "supporting_facts": []}], preset="hotpotqa")
+
+
+def test_files_need_both_parts(tmp_path):
+    data = tmp_path / "dev.json"
+    data.write_text(json.dumps([{"_id": "q1", "answer": "yes", "supporting_facts": [["P", 0]]}]))
+    predictions = tmp_path / "pred.json"
+    predictions.write_text(json.dumps({"answer": {"q1": "yes"}}))
+    with pytest.raises(ValueError, match="its 'sp' object is missing"):
+        score_files(data, predictions, preset="hotpotqa")
