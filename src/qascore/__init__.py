@@ -1,10 +1,12 @@
-"""qascore: SQuAD-style exact match and F1, exact to the official scorers.
+"""qascore: question-answering metrics exact to the official scorers (SQuAD-style exact match
+and F1, open-domain accuracy, DROP, HotpotQA, CoQA, CJK reading comprehension).
 
 >>> import qascore
 >>> qascore.compute(["Denver Broncos"], [["Denver Broncos", "The Broncos"]])
 {'exact_match': 100.0, 'f1': 100.0}
->>> sorted(qascore.PRESETS)
-['coqa', 'drop', 'hotpotqa', 'korquad', 'mlqa', 'squad', 'squad_v2']
+>>> sorted(qascore.PRESETS)  # doctest: +NORMALIZE_WHITESPACE
+['cmrc2018', 'coqa', 'curated_trec', 'curated_trec_search', 'drcd', 'drop', 'efficientqa', 'hotpotqa',
+ 'jsquad', 'korquad', 'mlqa', 'mrqa', 'nq_open', 'squad', 'squad_v2', 'triviaqa']
 """
 
 from qascore._version import __version__
