@@ -167,3 +167,17 @@ def test_bad_settings_are_refused_when_the_totals_are_made():
     totals.update(table(["a"], [["a"]], no_answer_probability=[0.1]))
     with pytest.raises(ValueError, match="'no_answer_probability' was given with some batches but not others"):
         totals.update(table(["a"], [["a"]]))
+
+
+@pytest.mark.parametrize("preset", [name for name, preset in qascore.PRESETS.items() if preset.family is not None])
+def test_family_presets_are_refused_with_what_to_use(preset):
+    with pytest.raises(ValueError, match=f"preset '{preset}' has rules of its own: score it with qascore.compute"):
+        qascore.QATotals(preset)
+    with pytest.raises(ValueError, match="has rules of its own"):
+        qascore.score_batch(pa.table({"prediction": ["Paris"], "answers": [["Paris"]]}), preset)
+
+
+@pytest.mark.parametrize("options", [{"lenient": True}, {"extract_answers": True}])
+def test_lenient_and_extraction_keys_are_refused(options):
+    with pytest.raises(ValueError, match="not computed by the batch kernel and QATotals"):
+        qascore.QATotals("squad", **options)

@@ -39,6 +39,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from qascore.options import Options, check_option_names, make_options
+from qascore.presets import PRESETS
 from qascore.pairing import Examples
 from qascore.scoring.results import score_aligned
 
@@ -71,6 +72,26 @@ def as_table(batch) -> pa.Table:
     raise TypeError(f"A batch must be a pyarrow Table or RecordBatch or a pandas DataFrame; got {type(batch).__name__}.")
 
 
+def batch_options(preset: str, options: dict) -> Options:
+    """The checked options of :func:`score_batch` and :class:`qascore.QATotals`: the SQuAD-style
+    presets, without the opt-in lenient and extraction keys (a ValueError says what to use instead).
+
+    >>> batch_options("drop", {})
+    Traceback (most recent call last):
+    ...
+    ValueError: The batch kernel and QATotals score the SQuAD-style presets (squad, squad_v2, korquad, mlqa); preset 'drop' has rules of its own: score it with qascore.compute.
+    """
+    checked = make_options(preset, **check_option_names(options))
+    if checked.preset.family is not None:
+        squad_style = ", ".join(name for name, known in PRESETS.items() if known.family is None)
+        raise ValueError(f"The batch kernel and QATotals score the SQuAD-style presets ({squad_style}); preset "
+                         f"{checked.preset.name!r} has rules of its own: score it with qascore.compute.")
+    if checked.adds_answer_keys:
+        raise ValueError("lenient= and extract_answers= are not computed by the batch kernel and QATotals; "
+                         "score with qascore.compute, or extract the answers before the batches are made.")
+    return checked
+
+
 def score_batch(batch, preset: str = "squad", *, columns: Optional[Dict[str, str]] = None, **options):
     """Per-row scores of ``batch`` under ``preset`` and ``options`` (those of :func:`qascore.compute`).
 
@@ -84,7 +105,7 @@ def score_batch(batch, preset: str = "squad", *, columns: Optional[Dict[str, str
     0    1.0  1.0       False
     1    1.0  1.0        True
     """
-    scores = score_table(as_table(batch), make_options(preset, **check_option_names(options)), column_names(columns))
+    scores = score_table(as_table(batch), batch_options(preset, options), column_names(columns))
     return scores if isinstance(batch, (pa.Table, pa.RecordBatch)) else scores.to_pandas()
 
 

@@ -47,8 +47,7 @@ from typing import Dict, Optional
 import numpy as np
 import pyarrow as pa
 
-from qascore.distributed.kernel import as_table, column_names, score_table
-from qascore.options import check_option_names, make_options
+from qascore.distributed.kernel import as_table, batch_options, column_names, score_table
 from qascore.scoring.results import RunningTotals, ScoredExamples, fold, summarize
 
 __all__ = ["QATotals"]
@@ -72,7 +71,7 @@ class QATotals:
 
     def __init__(self, preset: str = "squad", *, drop_duplicate_ids: bool = False,
                  columns: Optional[Dict[str, str]] = None, **options):
-        self.options = make_options(preset, **check_option_names(options))
+        self.options = batch_options(preset, options)
         if self.options.confidence_level is not None or self.options.return_per_example:
             raise ValueError("QATotals cannot give confidence intervals or per-example lists: they need every row "
                              "in order. Score those with qascore.compute, or collect qascore.score_batch's rows.")
