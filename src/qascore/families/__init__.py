@@ -28,7 +28,8 @@ from qascore.answer_keys import add_answer_keys, answer_scores, extract
 from qascore.cyclic_gc import cyclic_gc_paused
 from qascore.scoring.bootstrap import resample_means
 
-__all__ = ["Family", "PerQuestion", "FAMILY_MODULES", "get_family", "family_options", "compute_family",
+__all__ = ["Family", "PerQuestion", "checked_prediction",
+           "FAMILY_MODULES", "get_family", "family_options", "compute_family",
            "score_family_files"]
 
 #: Family name -> the module that defines its ``FAMILY``, imported on first use.
@@ -98,6 +99,26 @@ class Family:
     interval_scale: Mapping[str, float]
     check_options: Optional[Callable[..., Dict[str, object]]] = None
     file_figures: Optional[Callable[[dict], Dict[str, object]]] = None
+
+
+def checked_prediction(value, where: str, options) -> Optional[str]:
+    """One text prediction of a family preset (``where`` names it in errors): its text, or None
+    (no prediction) when ``options.missing == "zero"``.
+
+    >>> from qascore.options import make_options
+    >>> checked_prediction(3, "prediction 0", make_options("nq_open"))
+    Traceback (most recent call last):
+    ...
+    TypeError: prediction 0 must be a string (the predicted answer); got 3.
+    """
+    if value is None:
+        if options.missing != "zero":
+            raise ValueError(f"{where} is None (no prediction); predict every question, or pass missing='zero' "
+                             "to score it 0 as the official script does.")
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"{where} must be a string (the predicted answer); got {value!r:.60}.")
+    return value
 
 
 def get_family(name: str) -> Family:

@@ -21,6 +21,8 @@ from __future__ import annotations
 from itertools import chain
 from typing import List, Optional, Sequence, Tuple
 
+from qascore.families import checked_prediction
+
 __all__ = ["paired"]
 
 
@@ -39,7 +41,9 @@ def paired(predictions: Sequence, references: Sequence, options) -> Tuple[List[O
     if _plain_and_well_formed(predictions, references, options):
         return list(predictions), list(references), None
     answer_lists = [_answers(reference, f"reference {index}") for index, reference in enumerate(references)]
-    return [_prediction(prediction, index, options) for index, prediction in enumerate(predictions)], answer_lists, None
+    checked = [checked_prediction(prediction, f"prediction {index}", options)
+               for index, prediction in enumerate(predictions)]
+    return checked, answer_lists, None
 
 
 def _plain_and_well_formed(predictions, references, options) -> bool:
@@ -60,17 +64,6 @@ def _answers(value, where: str) -> List[str]:
         raise ValueError(f"{where} has no answer; the official script needs at least one per question "
                          "(it fails on an empty list).")
     return list(value)
-
-
-def _prediction(value, index: int, options) -> Optional[str]:
-    if value is None:
-        if options.missing != "zero":
-            raise ValueError(f"prediction {index} is None (no prediction); predict every question, or pass "
-                             "missing='zero' to score it 0 as the official script does.")
-        return None
-    if not isinstance(value, str):
-        raise TypeError(f"prediction {index} must be a string (the predicted answer); got {value!r:.60}.")
-    return value
 
 
 def _question(record, index: int, kind: str, field: str) -> str:
@@ -99,7 +92,7 @@ def _paired_records(predictions, references, field: str, options):
         if question in predicted:
             raise ValueError(f"predictions {predicted[question][0]} and {index} are both for question {question!r}; "
                              "keep one (the official script keeps the last line).")
-        predicted[question] = (index, _prediction(record["prediction"], index, options))
+        predicted[question] = (index, checked_prediction(record["prediction"], f"prediction {index}", options))
     extra = [question for question in predicted if question not in gold]
     if extra and options.extra != "ignore":
         raise ValueError(f"{len(extra)} predictions are for questions not in the references (first: {extra[0]!r}); "

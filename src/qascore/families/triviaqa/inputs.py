@@ -20,6 +20,7 @@ from __future__ import annotations
 from itertools import chain
 from typing import List, Optional, Tuple
 
+from qascore.families import checked_prediction
 from qascore.families.triviaqa.dataset import ground_truths_of, keyed_ground_truths
 
 __all__ = ["paired"]
@@ -55,7 +56,8 @@ def paired(predictions, references, options) -> Tuple[List[Optional[str]], List[
     for index, truths_of in zip(answers, ground_truths_of([references[index] for index in answers],
                                                           [f"reference {index}" for index in answers])):
         truths[index] = truths_of
-    checked = [_prediction(prediction, f"prediction {index}", options) for index, prediction in enumerate(predictions)]
+    checked = [checked_prediction(prediction, f"prediction {index}", options)
+               for index, prediction in enumerate(predictions)]
     return checked, truths, None, sum(prediction is not None for prediction in checked)
 
 
@@ -73,17 +75,6 @@ def _truths(reference, index: int) -> List[str]:
     return list(reference)
 
 
-def _prediction(value, where: str, options) -> Optional[str]:
-    if value is None:
-        if options.missing != "zero":
-            raise ValueError(f"{where} is None (no prediction); predict every question, or pass missing='zero' "
-                             "to score it 0 as the official script does.")
-        return None
-    if not isinstance(value, str):
-        raise TypeError(f"{where} must be a string (the predicted answer); got {value!r:.60}.")
-    return value
-
-
 def _paired_by_key(predictions: dict, keyed: dict, options):
     extra = [key for key in predictions if key not in keyed]
     if extra and options.extra != "ignore":
@@ -94,7 +85,7 @@ def _paired_by_key(predictions: dict, keyed: dict, options):
     if missing and options.missing != "zero":
         raise ValueError(f"{len(missing)} keys of the dataset have no prediction (first: {missing[0]!r}); pass "
                          "missing='zero' to score them 0 as the official script does.")
-    checked = [_prediction(predictions.get(key), f"the prediction for {key!r}", options) for key in keys]
+    checked = [checked_prediction(predictions.get(key), f"the prediction for {key!r}", options) for key in keys]
     for key in extra:
-        _prediction(predictions[key], f"the prediction for {key!r}", options)
+        checked_prediction(predictions[key], f"the prediction for {key!r}", options)
     return checked, [keyed[key] for key in keys], keys, len(predictions)
