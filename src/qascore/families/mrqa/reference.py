@@ -1,4 +1,4 @@
-"""``mrqa_official_eval.py``'s rules, transcribed plainly: one question at a time with ``Counter``.
+"""``mrqa_official_eval.py``'s rules, transcribed plainly: one question at a time.
 
 The twin of :mod:`qascore.families.mrqa.rules`; the tests check the fast rules against it and
 the benchmark times it.
@@ -11,35 +11,12 @@ the benchmark times it.
 
 from __future__ import annotations
 
-import collections
-import re
-import string
 from typing import Dict, List
 
+# mrqa_official_eval.py's normalisation, F1 and exact match are SQuAD v1.1's, word for word.
+from qascore.scoring.reference import exact_match_score, f1_score, normalize_answer
+
 __all__ = ["normalize_answer", "f1_score", "exact_match_score", "evaluate"]
-
-_PUNCTUATION = set(string.punctuation)
-
-
-def normalize_answer(text: str) -> str:
-    """Lower case, ASCII punctuation and English articles removed, white space collapsed."""
-    text = "".join(char for char in text.lower() if char not in _PUNCTUATION)
-    return " ".join(re.sub(r"\b(a|an|the)\b", " ", text).split())
-
-
-def f1_score(prediction: str, gold: str) -> float:
-    prediction_tokens = normalize_answer(prediction).split()
-    gold_tokens = normalize_answer(gold).split()
-    same = sum((collections.Counter(prediction_tokens) & collections.Counter(gold_tokens)).values())
-    if same == 0:
-        return 0
-    precision = 1.0 * same / len(prediction_tokens)
-    recall = 1.0 * same / len(gold_tokens)
-    return (2 * precision * recall) / (precision + recall)
-
-
-def exact_match_score(prediction: str, gold: str) -> bool:
-    return normalize_answer(prediction) == normalize_answer(gold)
 
 
 def evaluate(answers: Dict[str, List[str]], predictions: Dict[str, str], skip_no_answer: bool = False) -> dict:
