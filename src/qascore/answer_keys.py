@@ -37,7 +37,7 @@ import numpy as np
 
 from qascore.extraction import extract_answers
 from qascore.normalize import Normalizer, get_normalizer
-from qascore.scoring.bootstrap import resample_means
+from qascore.scoring.bootstrap import confidence_interval
 from qascore.scoring.lenient import lenient_scores
 from qascore.scoring.no_answer import map_abstentions
 
@@ -114,11 +114,10 @@ def add_answer_keys(results: dict, scores: AnswerScores, options, *, scale: floa
         added["extraction_rate"] = scale * float(outputs.mean()) if len(outputs) else math.nan
         added["extraction_failures"] = int((outputs == 0).sum())
     if options.confidence_level is not None:
-        tail = (1.0 - options.confidence_level) / 2.0
         for name in options.lenient:
-            means = scale * resample_means(per_question[name], n_resamples=options.n_resamples, seed=options.seed)
-            low, high = np.quantile(means, [tail, 1.0 - tail])
-            added[f"{name}_ci_low"], added[f"{name}_ci_high"] = float(low), float(high)
+            added[f"{name}_ci_low"], added[f"{name}_ci_high"] = confidence_interval(
+                per_question[name], confidence_level=options.confidence_level, n_resamples=options.n_resamples,
+                seed=options.seed, scale=scale)
     per_example = results.pop("per_example", None)
     results.update(added)
     if per_example is not None:

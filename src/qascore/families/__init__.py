@@ -26,7 +26,7 @@ import numpy as np
 
 from qascore.answer_keys import add_answer_keys, answer_scores, extract
 from qascore.cyclic_gc import cyclic_gc_paused
-from qascore.scoring.bootstrap import resample_means
+from qascore.scoring.bootstrap import confidence_interval
 
 __all__ = ["Family", "PerQuestion", "checked_prediction",
            "FAMILY_MODULES", "get_family", "family_options", "compute_family",
@@ -162,12 +162,10 @@ def compute_family(predictions: Sequence, references: Sequence, inputs: Optional
         per_question = family.score(predictions, references, inputs, options)
         results = family.summarize(per_question, options)
     if options.confidence_level is not None:
-        tail = (1.0 - options.confidence_level) / 2.0
         for name, scale in family.interval_scale.items():
-            means = scale * resample_means(per_question.scores[name], n_resamples=options.n_resamples,
-                                           seed=options.seed)
-            low, high = np.quantile(means, [tail, 1.0 - tail])
-            results[f"{name}_ci_low"], results[f"{name}_ci_high"] = float(low), float(high)
+            results[f"{name}_ci_low"], results[f"{name}_ci_high"] = confidence_interval(
+                per_question.scores[name], confidence_level=options.confidence_level,
+                n_resamples=options.n_resamples, seed=options.seed, scale=scale)
     if options.return_per_example:
         rows = {name: [float(score) for score in per_question.scores[name]] for name in family.interval_scale}
         ids = per_question.ids if per_question.ids is not None else ids

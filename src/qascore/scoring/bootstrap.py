@@ -49,10 +49,11 @@ def resample_means(scores: Sequence[float], *, n_resamples: int, seed: int) -> n
 
 
 def confidence_interval(
-    scores: Sequence[float], *, confidence_level: float, n_resamples: int, seed: int
+    scores: Sequence[float], *, confidence_level: float, n_resamples: int, seed: int, scale: float = 100.0
 ) -> Tuple[float, float]:
-    """Percentile bootstrap interval (0-100) for the mean of per-example ``scores``."""
-    means = 100.0 * resample_means(scores, n_resamples=n_resamples, seed=seed)
+    """Percentile bootstrap interval for the mean of per-example ``scores``, times ``scale``
+    (100 for figures in percent, 1 for fractions)."""
+    means = scale * resample_means(scores, n_resamples=n_resamples, seed=seed)
     tail = (1.0 - confidence_level) / 2.0
     low, high = np.quantile(means, [tail, 1.0 - tail])
     return float(low), float(high)
