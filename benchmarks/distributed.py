@@ -9,6 +9,13 @@ is a fresh driver process (``--run``), so its peak memory (``ru_maxrss``) is its
 - the merge alone is timed on the driver: as many states as there were batches, each
   unpickled and merged as ``dataset_totals`` does.
 
+Where the CPU goes: each run also reads every process's CPU seconds (``/proc``) before and
+after the timed call, and reports the scoring workers' CPU, the rest (the driver and Ray's own
+processes: raylet, GCS, Ray Data's stats and autoscaling actors) and the core-seconds left
+idle. As a reference without any engine, ``--ceiling`` scores the same Parquet batches with
+:class:`qascore.QATotals` in 1 and in 2 plain processes (a multiprocessing pool started
+before the clock), which is what the 2 cores give this work.
+
 Figures are checked against one process: :class:`qascore.QATotals` over the same Parquet
 batches without Ray (must be bit-equal), and :func:`qascore.compute` on the 1M pairs
 (within 1e-9; the 10M rows are the 1M ten times, so their exact figures are the same).
@@ -66,6 +73,34 @@ def parquet_files(rows, cache_dir):
     return paths
 
 
+def cpu_seconds_by_process():
+    """``{pid: (command line, user + system CPU seconds)}`` of every process now running."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    table = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:  # the process ended meanwhile
+            continue
+        fields = stat[stat.rfind(")") + 2:].split()
+        table[int(pid)] = (command, (int(fields[11]) + int(fields[12])) / ticks)
+    return table
+
+
+def cpu_split(before, after, workers, seconds):
+    """The timed call's CPU: the ``workers`` busiest Ray task processes, Ray and the driver, and the
+    core-seconds of the machine's cores that neither used."""
+    used = {pid: (command, cpu - before.get(pid, (command, 0.0))[1]) for pid, (command, cpu) in after.items()}
+    tasks = sorted((cpu for command, cpu in used.values() if command.startswith("ray::") and "Actor" not in command),
+                   reverse=True)
+    worker_cpu = sum(tasks[:workers])
+    ray_and_driver = sum(cpu for pid, (command, cpu) in used.items()
+                         if pid == os.getpid() or "ray" in command) - worker_cpu
+    return {"worker_cpu": worker_cpu, "ray_and_driver_cpu": ray_and_driver,
+            "idle_core_seconds": max(0.0, os.cpu_count() * seconds - worker_cpu - ray_and_driver)}
+
+
 def run(rows, workers, cache_dir):
     """One run in this (fresh) process: the measurements as a dict."""
     import ray
@@ -79,9 +114,10 @@ def run(rows, workers, cache_dir):
     context.enable_progress_bars = False
     context.print_on_execution_start = False
     dataset = ray.data.read_parquet(paths, columns=["id", "prediction", "answers"])
-    start = time.perf_counter()
+    before, start = cpu_seconds_by_process(), time.perf_counter()
     totals = dataset_totals(dataset, "squad", batch_size=BATCH_ROWS)
     seconds = time.perf_counter() - start
+    cpu = cpu_split(before, cpu_seconds_by_process(), workers, seconds)
     results = totals.compute()
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     ray.shutdown()
@@ -96,7 +132,39 @@ def run(rows, workers, cache_dir):
         merged.merge(pickle.loads(one))
     merge_seconds = time.perf_counter() - merge_start
     return {"rows": totals.rows, "workers": workers, "seconds": seconds, "driver_peak_mib": peak_mib,
-            "merge_seconds": merge_seconds, "batches": batches, "results": results}
+            "merge_seconds": merge_seconds, "batches": batches, "results": results, **cpu}
+
+
+def _score_files(paths):
+    from qascore.distributed import QATotals
+
+    totals = QATotals("squad")
+    for path in paths:
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=BATCH_ROWS):
+            totals.update(batch)
+    return totals
+
+
+def _import_qascore(_):
+    import qascore.distributed  # noqa: F401 - loaded before the clock starts
+
+
+def ceiling(rows, cache_dir):
+    """Seconds to score the rows with QATotals in 1 and in 2 plain processes (no engine), and the figures."""
+    import multiprocessing
+
+    paths = [str(path) for path in parquet_files(rows, cache_dir)]
+    measured = {}
+    for processes in (1, 2):
+        with multiprocessing.get_context("forkserver").Pool(processes) as pool:
+            pool.map(_import_qascore, range(processes))
+            start = time.perf_counter()
+            parts = pool.map(_score_files, [paths[index::processes] for index in range(processes)])
+            measured[processes] = time.perf_counter() - start
+        for part in parts[1:]:
+            parts[0].merge(part)
+        measured[f"results_{processes}"] = parts[0].compute()
+    return measured
 
 
 def one_process(rows, cache_dir):
@@ -126,7 +194,7 @@ def in_fresh_process(*arguments):
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
-def report(measured, one, official, sizes):
+def report(measured, one, official, sizes, plain):
     small, big = sizes[0], sizes[-1]
     by = {(m["rows"], m["workers"]): m for m in measured}
     one_worker, two_workers = by[(big, 1)], by[(big, 2)]
@@ -142,12 +210,16 @@ def report(measured, one, official, sizes):
         f"`qascore.distributed.ray.dataset_totals` (`map_batches` of {BATCH_ROWS:,} rows, each giving a pickled "
         f"`QATotals`, merged on the driver as they stream in), local Ray cluster, {os.cpu_count()} cores. One fresh driver per run; Ray's start not timed.",
         "",
-        "| rows | workers | seconds | rows/s | driver peak MiB | merge seconds (share) |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| rows | workers | seconds | rows/s | driver peak MiB | merge seconds (share) | worker CPU s | "
+        "Ray + driver CPU s | idle core-s |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for m in measured:
         lines.append(f"| {m['rows']:,} | {m['workers']} | {m['seconds']:.1f} | {m['rows'] / m['seconds']:,.0f} | "
-                     f"{m['driver_peak_mib']:.0f} | {m['merge_seconds']:.3f} ({100 * m['merge_seconds'] / m['seconds']:.2f}%) |")
+                     f"{m['driver_peak_mib']:.0f} | {m['merge_seconds']:.3f} ({100 * m['merge_seconds'] / m['seconds']:.2f}%) | "
+                     f"{m['worker_cpu']:.1f} | {m['ray_and_driver_cpu']:.1f} | {m['idle_core_seconds']:.1f} |")
+    busy = (two_workers["worker_cpu"] + two_workers["ray_and_driver_cpu"]) / os.cpu_count()
+    plain_speedup = plain[1] / plain[2]
     lines += [
         "",
         f"- 2 workers vs 1 at {big:,} rows: **{speedup:.2f}x** the throughput (target 1.7x: "
@@ -158,6 +230,14 @@ def report(measured, one, official, sizes):
         f"(target under 1%: {'met' if merge_share < 0.01 else 'not met'}).",
         f"- Figures: every {big:,}-row run {'equals' if equal else 'DIFFERS from'} `QATotals` in one process without "
         f"Ray bit for bit ({one}); `qascore.compute` on the 1M pairs differs by at most {close:.1e}.",
+        f"- Without an engine (`--ceiling`): the same {big:,} rows scored by `QATotals` in plain processes took "
+        f"{plain[1]:.1f} s in 1 and {plain[2]:.1f} s in 2: **{plain_speedup:.2f}x** (figures "
+        f"{'equal' if plain['results_1'] == plain['results_2'] == one else 'DIFFER'}).",
+        f"- With 2 Ray workers the CPU spent was {two_workers['worker_cpu']:.1f} s in the workers and "
+        f"{two_workers['ray_and_driver_cpu']:.1f} s in the driver and Ray's own processes; with no core ever idle the "
+        f"run would take at least {busy:.1f} s, {one_worker['seconds'] / busy:.2f}x the 1-worker throughput. With 1 worker "
+        f"that second share ran on the other core ({one_worker['ray_and_driver_cpu']:.1f} s) and its worker used "
+        f"{one_worker['worker_cpu']:.1f} s.",
         "",
     ]
     return "\n".join(lines)
@@ -170,6 +250,7 @@ def main(argv=None):
     parser.add_argument("--output", default=str(BENCHMARKS / "DISTRIBUTED.md"), help="markdown file, or - for stdout")
     parser.add_argument("--run", type=int, nargs=2, metavar=("ROWS", "WORKERS"), help=argparse.SUPPRESS)
     parser.add_argument("--one-process", type=int, metavar="ROWS", help=argparse.SUPPRESS)
+    parser.add_argument("--ceiling", type=int, metavar="ROWS", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.run:
         print(json.dumps(run(*args.run, args.cache_dir)))
@@ -177,12 +258,17 @@ def main(argv=None):
     if args.one_process:
         print(json.dumps(one_process(args.one_process, args.cache_dir)))
         return
+    if args.ceiling:
+        print(json.dumps(ceiling(args.ceiling, args.cache_dir)))
+        return
     small, big = args.sizes
     parquet_files(big, args.cache_dir)
     measured = [in_fresh_process("--run", rows, workers, "--cache-dir", args.cache_dir)
                 for rows, workers in ((small, 2), (big, 1), (big, 2))]
     one = in_fresh_process("--one-process", big, "--cache-dir", args.cache_dir)
-    markdown = report(measured, one, compute_on_pairs(), args.sizes)
+    plain = {int(key) if key.isdigit() else key: value
+             for key, value in in_fresh_process("--ceiling", big, "--cache-dir", args.cache_dir).items()}
+    markdown = report(measured, one, compute_on_pairs(), args.sizes, plain)
     if args.output == "-":
         print(markdown)
     else:
