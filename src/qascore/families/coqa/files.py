@@ -72,20 +72,29 @@ _DATA = msgspec.json.Decoder(_Data)
 _PREDICTIONS = msgspec.json.Decoder(List[_Prediction])
 
 
-def _decode(path, decoder: msgspec.json.Decoder, holders, kind, layout: str, duplicate_keys: str,
-            overridden: Optional[dict]):
-    """A file decoded by msgspec as ``kind`` when ``holders(value)`` proves that no object repeats a key
-    read (:func:`qascore.families.fast_json.keys_read_once`); else read by qascore's checked JSON
-    reader, a ValueError naming what is wrong (``layout`` says what the file should be)."""
-    raw = read_file_bytes(path)
+def _decode_fast(raw: bytes, decoder: msgspec.json.Decoder, holders):
+    """A file's bytes decoded by msgspec, or None when the checked reader must look: they do not
+    decode, or ``holders(value)`` does not prove that no object repeats a key read
+    (:func:`qascore.families.fast_json.keys_read_once`)."""
     decoded = decode_typed(raw, decoder)
-    if decoded is not None and keys_read_once(decoded[0], holders(decoded[1])):
-        return decoded[1]
+    return decoded[1] if decoded is not None and keys_read_once(decoded[0], holders(decoded[1])) else None
+
+
+def _decode_checked(raw: bytes, path, kind, layout: str, duplicate_keys: str, overridden: Optional[dict]):
+    """A file read by qascore's checked JSON reader as ``kind``; a ValueError naming what is wrong
+    (``layout`` says what the file should be)."""
     document = parse_json(decode_text(raw, path), path, duplicate_keys=duplicate_keys, overridden=overridden)
     try:
         return msgspec.convert(document, kind)
     except msgspec.ValidationError as error:
         raise ValueError(f"{path}: {error} ({layout})") from None
+
+
+def _decode(path, decoder: msgspec.json.Decoder, holders, kind, layout: str, duplicate_keys: str,
+            overridden: Optional[dict]):
+    raw = read_file_bytes(path)
+    decoded = _decode_fast(raw, decoder, holders)
+    return _decode_checked(raw, path, kind, layout, duplicate_keys, overridden) if decoded is None else decoded
 
 
 def _data_holders(data: _Data) -> Counter:
