@@ -45,9 +45,12 @@ class _Answer(msgspec.Struct):
     HumanAnswers: Union[List[str], _Unset] = msgspec.UNSET
 
 
-class _Datum(msgspec.Struct):
+class _Question(msgspec.Struct):  # what a Wikipedia, not verified, dataset's question is read for
     QuestionId: str
     Answer: _Answer
+
+
+class _Datum(_Question):
     QuestionPartOfVerifiedEval: Union[bool, _Unset] = msgspec.UNSET
     EntityPages: Union[List[_Page], _Unset] = msgspec.UNSET
     SearchResults: Union[List[_Page], _Unset] = msgspec.UNSET
@@ -60,21 +63,33 @@ class _Dataset(msgspec.Struct):
     Version: Union[str, int, float, bool, None, _Unset] = msgspec.UNSET
 
 
-_DATASET = msgspec.json.Decoder(_Dataset)
+class _WikipediaDataset(_Dataset):  # its documents are not read: skipped, not built
+    Data: List[_Question]
+
+
+_DATASETS = (msgspec.json.Decoder(_WikipediaDataset), msgspec.json.Decoder(_Dataset))
 
 
 def _decode_fast(raw: bytes) -> Optional[dict]:
     """The dataset's fields that the script reads, decoded by msgspec (as the dicts the checked
-    reader would give, less the other keys), or None when the checked reader must look."""
-    decoded = decode_typed(raw, _DATASET)
-    if decoded is None:
-        return None
-    body, dataset = decoded
-    data = dataset.Data
-    pages = [page for datum in data for kind in (datum.EntityPages, datum.SearchResults) if kind
-             for page in kind]
-    holders = (key_holders(_Dataset, [dataset]) + key_holders(_Datum, data)
-               + key_holders(_Answer, [datum.Answer for datum in data]) + key_holders(_Page, pages))
+    reader would give, less the other keys), or None when the checked reader must look.
+
+    A Wikipedia dataset that is not the verified evaluation is keyed by QuestionId alone: its
+    questions' documents and verified flags are skipped; any other dataset is decoded again
+    with them."""
+    for decoder in _DATASETS:
+        decoded = decode_typed(raw, decoder)
+        if decoded is None:
+            return None
+        body, dataset = decoded
+        if dataset.Domain == "Wikipedia" and not dataset.VerifiedEval or type(dataset) is _Dataset:
+            break
+    data, every_field = dataset.Data, type(dataset) is _Dataset
+    holders = (key_holders(_Dataset, [dataset]) + key_holders(_Datum if every_field else _Question, data)
+               + key_holders(_Answer, [datum.Answer for datum in data]))
+    if every_field:
+        holders += key_holders(_Page, [page for datum in data for kind in (datum.EntityPages, datum.SearchResults)
+                                       if kind for page in kind])
     return msgspec.to_builtins(dataset) if keys_read_once(body, holders) else None
 
 
