@@ -147,7 +147,8 @@ def test_files_are_read_strictly(tmp_path):
 @pytest.mark.parametrize("text, message", [
     ('{"p1": {"qa_pairs": [{"query_id": "q1", "query_id": "q2", "answer": {"spans": ["x"]}}]}}',
      "p1.qa_pairs[0] repeats key 'query_id' (2 times)"),
-    ('{"p1": {"qa_pairs": [{"query_id": "q1", "answer": {"date": {"day": "1", "day": "2", "month": "", "year": ""}}}]}}',
+    ('{"p1": {"qa_pairs": [{"query_id": "q1", "answer": {"date": {"day": "1", "day": "2", "month": "", '
+     '"year": ""}}}]}}',
      "p1.qa_pairs[0].answer.date repeats key 'day' (2 times)"),
     ('{"p1": {"qa_pairs": [{"query_id": "q1", "answer": {"spans": ["x"]}}]}, '
      '"p1": {"qa_pairs": [{"query_id": "q2", "answer": {"spans": ["y"]}}]}}',
@@ -168,7 +169,8 @@ def test_a_repeated_read_key_is_still_refused(tmp_path, text, message):
      'Expected `int | float | str | null`, got `array` - at `$["p1"].qa_pairs[0].answer.number`'),
     ({"qa_pairs": [{"query_id": "q1", "answer": {"numbr": "3"}}]},
      'Object contains unknown field `numbr` - at `$["p1"].qa_pairs[0].answer`'),
-    ({"qa_pairs": [{"answer": {"spans": ["x"]}}]}, 'Object missing required field `query_id` - at `$["p1"].qa_pairs[0]`'),
+    ({"qa_pairs": [{"answer": {"spans": ["x"]}}]},
+     'Object missing required field `query_id` - at `$["p1"].qa_pairs[0]`'),
 ])
 def test_a_file_the_types_do_not_fit_gives_the_checked_error(tmp_path, passage, message):
     data, predictions = tmp_path / "dev.json", tmp_path / "pred.json"

@@ -127,7 +127,7 @@ def test_intervals_and_per_example():
     assert results["f1_ci_low"] == results["f1_ci_high"] == 100.0
 
 
-# ---------------------------------------------------------------- TriviaQA's dataset: the fast path (msgspec) and its fallback
+# ---------------------------------------------------------------- TriviaQA's dataset: the fast path and its fallback
 
 
 @pytest.mark.parametrize("name", ["wikipedia", "web", "verified-wikipedia", "verified-web"])

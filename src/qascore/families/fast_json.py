@@ -12,8 +12,8 @@ keys a reader does not read change no number and are not looked for on this path
 :func:`decode_typed` is the first step of such a reader (the file's bytes decoded as a typed
 msgspec value, or None: the checked reader must look); :func:`key_holders` counts the objects
 holding each key of decoded Structs whose optional fields default to ``msgspec.UNSET`` (so a
-key the object lacks is told from one it holds), and :func:`held_fields` gives such a Struct
-back as the dict of the keys its object held.
+key the object lacks is told from one it holds); ``msgspec.to_builtins`` then gives such
+Structs back as the dicts of the keys their objects held.
 
 >>> keys_read_once(b'{"question": "q1", "answer": ["a"]}', {"question": 1, "answer": 1})
 True
@@ -27,11 +27,11 @@ import operator
 import re
 from collections import Counter
 from itertools import repeat
-from typing import Any, Iterable, Mapping, Optional, Sequence, Tuple
+from typing import Any, Mapping, Optional, Sequence, Tuple
 
 import msgspec
 
-__all__ = ["decode_typed", "held_fields", "key_holders", "keys_read_once", "without_bom"]
+__all__ = ["decode_typed", "key_holders", "keys_read_once", "without_bom"]
 
 _BOM = b"\xef\xbb\xbf"
 _ESCAPED_ASCII_KEY = re.compile(rb'\\u00[0-7][0-9a-fA-F](?:[^"\\\n]|\\.)*"\s*:')
@@ -63,26 +63,6 @@ def decode_typed(raw: bytes, decoder: msgspec.json.Decoder) -> Optional[Tuple[by
         return body, decoder.decode(body)
     except (msgspec.DecodeError, msgspec.ValidationError):
         return None
-
-
-def _held(struct) -> Iterable[Tuple[str, Any]]:
-    """``(JSON name, value)`` of each field of a decoded Struct that its object held (not UNSET)."""
-    for name, key in zip(struct.__struct_fields__, struct.__struct_encode_fields__):
-        value = getattr(struct, name)
-        if value is not msgspec.UNSET:
-            yield key, value
-
-
-def held_fields(struct) -> dict:
-    """A decoded Struct as ``{JSON name: value}`` of the keys its object held.
-
-    >>> class Answer(msgspec.Struct):
-    ...     number: Any = msgspec.UNSET
-    ...     spans: Any = msgspec.UNSET
-    >>> held_fields(msgspec.json.decode(b'{"spans": ["a"]}', type=Answer))
-    {'spans': ['a']}
-    """
-    return dict(_held(struct))
 
 
 def key_holders(kind: type, structs: Sequence) -> Counter:

@@ -100,7 +100,8 @@ def _part(document: Dict[str, Any], name: str, path, kind) -> Dict[str, Any]:
 
 def read_files(data, predictions, options, *, duplicate_keys: str = "error", overridden: Optional[dict] = None):
     """``(predictions, references, ids, counts)``: each question of ``data`` with its
-    ``{"answer", "sp"}`` prediction (None parts where missing) and its dev record."""
+    ``{"answer", "sp"}`` prediction (None parts where missing) and its reference (the dev
+    record's ``_id``, ``answer`` and ``supporting_facts``)."""
     records = _records(data, duplicate_keys, overridden)
     document = read_json(predictions, duplicate_keys=duplicate_keys, overridden=overridden)
     if not isinstance(document, dict):
