@@ -6,6 +6,9 @@ rounding; ../shared/data/coqa/README.md). The fast rules are checked against the
 (qascore.families.coqa.reference) on generated inputs.
 """
 
+import json
+import re
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -100,3 +103,73 @@ def test_plain_lists_give_the_overall_figures_and_bad_sources_are_refused():
                                                                           "overall_turns": 1}
     with pytest.raises(ValueError, match="knows the sources"):
         qascore.compute(["yes"], [{"answers": ["yes"], "source": "news"}], preset="coqa")
+
+
+# ---------------------------------------------------------------- the fast path (msgspec) and its fallback
+
+_STORY = {"id": "s1", "source": "race", "story": "...", "questions": [{"input_text": "?", "turn_id": 1}],
+          "answers": [{"input_text": "yes", "span_text": "yes", "turn_id": 1}],
+          "additional_answers": {"0": [{"input_text": "Yes", "turn_id": 1}]}}
+_PREDICTIONS = json.dumps([{"id": "s1", "turn_id": 1, "answer": "yes"}])
+
+
+def test_fast_and_checked_readers_give_the_same_stories_and_predictions():
+    from qascore.families.coqa import files
+    from qascore.files.readers import read_file_bytes
+
+    pairs = [(SHARED_DATA / "coqa" / "coqa_squad_dev.json", files._DATA, files._data_holders, files._Data)]
+    pairs += [(path, files._PREDICTIONS, files._predictions_holders, files.List[files._Prediction])
+              for path in sorted((SHARED_DATA / "coqa" / "predictions").glob("*.json"))]
+    for path, decoder, holders, kind in pairs:
+        raw = read_file_bytes(path)
+        fast = files._decode_fast(raw, decoder, holders)
+        assert fast is not None  # the shared files take the fast path
+        assert fast == files._decode_checked(raw, path, kind, "", "error", {})
+
+
+@pytest.mark.parametrize("text, message", [
+    ('{"data": [{"id": "s1", "source": "race", "source": "mctest", "questions": [], "answers": []}]}',
+     "data[0] repeats key 'source' (2 times)"),
+    ('{"data": [{"id": "s1", "source": "race", "questions": [{"turn_id": 1, "turn_id": 2}], '
+     '"answers": [{"input_text": "a"}]}]}', "data[0].questions[0] repeats key 'turn_id' (2 times)"),
+    ('{"data": [{"id": "s1", "source": "race", "questions": [{"turn_id": 1}], '
+     '"answers": [{"input_text": "a", "input_text": "b"}]}]}', "data[0].answers[0] repeats key 'input_text' (2 times)"),
+])
+def test_a_repeated_read_key_is_still_refused(tmp_path, text, message):
+    from qascore.families.coqa import files
+
+    data, predictions = tmp_path / "dev.json", tmp_path / "pred.json"
+    data.write_text(text)
+    predictions.write_text(_PREDICTIONS)
+    assert files._decode_fast(data.read_bytes(), files._DATA, files._data_holders) is None
+    with pytest.raises(ValueError, match=f"^{re.escape(f'{data}: {message}')}; remove the repeats"):
+        score_files(data, predictions, preset="coqa")
+
+
+def test_a_repeated_key_of_a_prediction_is_still_refused(tmp_path):
+    data, predictions = tmp_path / "dev.json", tmp_path / "pred.json"
+    data.write_text(json.dumps({"data": [_STORY]}))
+    predictions.write_text('[{"id": "s1", "turn_id": 1, "answer": "no", "answer": "yes"}]')
+    with pytest.raises(ValueError, match=f"^{re.escape(f'{predictions}: [0] repeats key')} 'answer' \\(2 times\\)"):
+        score_files(data, predictions, preset="coqa")
+    results = score_files(data, predictions, preset="coqa", duplicate_keys="last")
+    assert results["counts"]["overridden"] == {str(predictions): 1} and results["results"]["overall_em"] == 100.0
+
+
+@pytest.mark.parametrize("story, message", [
+    ({**_STORY, "answers": [{"input_text": 3}]},
+     "Expected `str`, got `int` - at `$.data[0].answers[0].input_text` (a CoQA data file is {'data': [story, ...]})"),
+    ({**_STORY, "additional_answers": []},
+     "Expected `object`, got `array` - at `$.data[0].additional_answers` (a CoQA data file is {'data': [story, ...]})"),
+    ({**_STORY, "source": "web"}, "data[0].source is 'web'; evaluate-v1.0.py knows the sources"),
+])
+def test_a_file_the_types_do_not_fit_gives_the_checked_error(tmp_path, story, message):
+    data, predictions = tmp_path / "dev.json", tmp_path / "pred.json"
+    data.write_text(json.dumps({"data": [story]}))
+    predictions.write_text(_PREDICTIONS)
+    with pytest.raises(ValueError, match=f"^{re.escape(f'{data}: {message}')}"):
+        score_files(data, predictions, preset="coqa")
+    data.write_text(json.dumps({"data": [_STORY]}))
+    predictions.write_text(json.dumps([{"id": "s1", "turn_id": [1], "answer": "yes"}]))
+    with pytest.raises(ValueError, match=re.escape("got `array` - at `$[0].turn_id` (CoQA predictions are [{'id', ")):
+        score_files(data, predictions, preset="coqa")

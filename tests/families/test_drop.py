@@ -7,6 +7,7 @@ were made). The fast rules are checked against the plain twin
 """
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -137,3 +138,46 @@ def test_files_are_read_strictly(tmp_path):
     with pytest.raises(ValueError, match="query_id 'q1' occurs twice"):
         score_files(data, predictions, preset="drop")
     assert score_files(data, predictions, preset="drop", duplicate_keys="last")["results"]["number_count"] == 2
+
+
+# ---------------------------------------------------------------- the data file, read by the checked reader
+# (a msgspec fast path with the keys_read_once proof measured slower on the 100k benchmark file: see RC_DROP.md)
+
+
+@pytest.mark.parametrize("text, message", [
+    ('{"p1": {"qa_pairs": [{"query_id": "q1", "query_id": "q2", "answer": {"spans": ["x"]}}]}}',
+     "p1.qa_pairs[0] repeats key 'query_id' (2 times)"),
+    ('{"p1": {"qa_pairs": [{"query_id": "q1", "answer": {"date": {"day": "1", "day": "2", "month": "", '
+     '"year": ""}}}]}}',
+     "p1.qa_pairs[0].answer.date repeats key 'day' (2 times)"),
+    ('{"p1": {"qa_pairs": [{"query_id": "q1", "answer": {"spans": ["x"]}}]}, '
+     '"p1": {"qa_pairs": [{"query_id": "q2", "answer": {"spans": ["y"]}}]}}',
+     "the top-level object repeats key 'p1' (2 times)"),
+    ('{"p1": {"qa_pairs": [{"\\u0071uery_id": "q1", "query_id": "q2", "answer": {"spans": ["x"]}}]}}',
+     "p1.qa_pairs[0] repeats key 'query_id' (2 times)"),
+])
+def test_a_repeated_read_key_is_still_refused(tmp_path, text, message):
+    data, predictions = tmp_path / "dev.json", tmp_path / "pred.json"
+    data.write_text(text)
+    predictions.write_text('{"q1": "x"}')
+    with pytest.raises(ValueError, match=f"^{re.escape(f'{data}: {message}')}; remove the repeats"):
+        score_files(data, predictions, preset="drop")
+
+
+@pytest.mark.parametrize("passage, message", [
+    ({"qa_pairs": [{"query_id": "q1", "answer": {"number": ["3"]}}]},
+     'Expected `int | float | str | null`, got `array` - at `$["p1"].qa_pairs[0].answer.number`'),
+    ({"qa_pairs": [{"query_id": "q1", "answer": {"numbr": "3"}}]},
+     'Object contains unknown field `numbr` - at `$["p1"].qa_pairs[0].answer`'),
+    ({"qa_pairs": [{"answer": {"spans": ["x"]}}]},
+     'Object missing required field `query_id` - at `$["p1"].qa_pairs[0]`'),
+])
+def test_a_file_the_types_do_not_fit_gives_the_checked_error(tmp_path, passage, message):
+    data, predictions = tmp_path / "dev.json", tmp_path / "pred.json"
+    data.write_text(json.dumps({"p1": passage}))
+    predictions.write_text('{"q1": "x"}')
+    with pytest.raises(ValueError, match=f"^{re.escape(f'{data}: {message}')}$"):
+        score_files(data, predictions, preset="drop")
+    data.write_text("[]")
+    with pytest.raises(ValueError, match="a DROP data file is a JSON object"):
+        score_files(data, predictions, preset="drop")

@@ -6,6 +6,7 @@ are checked against the plain twin (qascore.families.hotpotqa.reference) on gene
 """
 
 import json
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -96,4 +97,63 @@ def test_files_need_both_parts(tmp_path):
     predictions = tmp_path / "pred.json"
     predictions.write_text(json.dumps({"answer": {"q1": "yes"}}))
     with pytest.raises(ValueError, match="its 'sp' object is missing"):
+        score_files(data, predictions, preset="hotpotqa")
+
+
+# ---------------------------------------------------------------- the data file's fast path (msgspec) and its fallback
+
+_PREDICTIONS = json.dumps({"answer": {"q1": "yes"}, "sp": {"q1": [["P", 0]]}})
+
+
+def test_fast_and_checked_readers_give_the_same_records():
+    from qascore.families.hotpotqa import files
+    from qascore.files.readers import read_file_bytes
+
+    path = SHARED_DATA / "hotpotqa" / "hotpot_squad_dev.json"
+    raw = read_file_bytes(path)
+    fast = files._decode_fast(raw)
+    assert fast is not None  # the shared file takes the fast path
+    assert fast == files._decode_checked(raw, path, "error", {})
+
+
+@pytest.mark.parametrize("text, message", [
+    ('[{"_id": "q1", "answer": "a", "answer": "b", "supporting_facts": []}]', "[0] repeats key 'answer' (2 times)"),
+    ('[{"_id": "q1", "answer": "a", "supporting_facts": [], "supporting_facts": [["P", 0]]}]',
+     "[0] repeats key 'supporting_facts' (2 times)"),
+    ('[{"\\u005fid": "q0", "_id": "q1", "answer": "a", "supporting_facts": []}]', "[0] repeats key '_id' (2 times)"),
+])
+def test_a_repeated_read_key_is_still_refused(tmp_path, text, message):
+    from qascore.families.hotpotqa import files
+
+    data, predictions = tmp_path / "dev.json", tmp_path / "pred.json"
+    data.write_text(text)
+    predictions.write_text(_PREDICTIONS)
+    assert files._decode_fast(data.read_bytes()) is None
+    with pytest.raises(ValueError, match=f"^{re.escape(f'{data}: {message}')}; remove the repeats"):
+        score_files(data, predictions, preset="hotpotqa")
+    assert score_files(data, predictions, preset="hotpotqa", duplicate_keys="last")["counts"]["overridden"] == {
+        str(data): 1}
+
+
+@pytest.mark.parametrize("records, message", [
+    ([{"_id": "q1", "answer": 3, "supporting_facts": []}], "Expected `str`, got `int` - at `$[0].answer`"),
+    ([{"_id": "q1", "supporting_facts": []}], "Object missing required field `answer` - at `$[0]`"),
+    ([{"_id": "q1", "answer": "a", "supporting_facts": [[{"x": 1}]]}],
+     "Expected `bool | int | float | str | null`, got `object` - at `$[0].supporting_facts[0][0]`"),
+    ({"_id": "q1"}, "a HotpotQA data file is a JSON list of questions {'_id', 'answer', 'supporting_facts', ...}; "
+                    "got a JSON dict"),
+])
+def test_a_file_the_types_do_not_fit_gives_the_checked_error(tmp_path, records, message):
+    data, predictions = tmp_path / "dev.json", tmp_path / "pred.json"
+    data.write_text(json.dumps(records))
+    predictions.write_text(_PREDICTIONS)
+    with pytest.raises(ValueError, match=f"^{re.escape(f'{data}: {message}')}$"):
+        score_files(data, predictions, preset="hotpotqa")
+
+
+def test_a_record_that_is_not_utf8_is_named_by_its_byte(tmp_path):
+    data, predictions = tmp_path / "dev.json", tmp_path / "pred.json"
+    data.write_bytes(b'[{"_id": "q1", "answer": "caf\xe9", "supporting_facts": []}]')
+    predictions.write_text(_PREDICTIONS)
+    with pytest.raises(ValueError, match=r"byte offset 29 \(line 1\): not valid UTF-8"):
         score_files(data, predictions, preset="hotpotqa")

@@ -1,11 +1,15 @@
 """Open-domain presets: options refused where they do not apply, bad inputs refused where they enter."""
 
 import json
+import re
+import warnings
 
 import pytest
 
 import qascore
 from qascore.files.score import score_files
+
+from conftest import SHARED_DATA
 
 TRIVIA = {"Domain": "Wikipedia", "VerifiedEval": False, "Version": 1.0,
           "Data": [{"QuestionId": "q1", "Answer": {"NormalizedAliases": ["paris"]}}]}
@@ -121,3 +125,75 @@ def test_intervals_and_per_example():
     assert 0 <= results["accuracy_ci_low"] <= results["accuracy"] <= results["accuracy_ci_high"] <= 1
     results = qascore.compute(["Paris"], [["paris"]], preset="triviaqa", confidence_level=0.9)
     assert results["f1_ci_low"] == results["f1_ci_high"] == 100.0
+
+
+# ---------------------------------------------------------------- TriviaQA's dataset: the fast path and its fallback
+
+
+@pytest.mark.parametrize("name", ["wikipedia", "web", "verified-wikipedia", "verified-web"])
+def test_triviaqa_fast_and_checked_readers_give_the_same_ground_truths(name):
+    from qascore.families.triviaqa import files
+    from qascore.families.triviaqa.dataset import keyed_ground_truths
+    from qascore.files.readers import decode_text, parse_json, read_file_bytes
+
+    path = SHARED_DATA / "triviaqa" / f"nqopen-dev.{name}.json"
+    raw = read_file_bytes(path)
+    fast = files._decode_fast(raw)
+    assert fast is not None  # the shared files take the fast path
+    assert keyed_ground_truths(fast) == keyed_ground_truths(parse_json(decode_text(raw, path), path))
+
+
+_TRIVIA_HEAD = '{"Domain": "Web", "VerifiedEval": false, "Version": 1.0, "Data": '
+
+
+@pytest.mark.parametrize("text, message", [
+    (_TRIVIA_HEAD + '[{"QuestionId": "q1", "QuestionId": "q2", "Answer": {"NormalizedAliases": ["a"]}}]}',
+     "Data[0] repeats key 'QuestionId' (2 times)"),
+    (_TRIVIA_HEAD + '[{"QuestionId": "q1", "Answer": {"NormalizedAliases": ["a"], "NormalizedAliases": ["b"]}}]}',
+     "Data[0].Answer repeats key 'NormalizedAliases' (2 times)"),
+    (_TRIVIA_HEAD + '[{"QuestionId": "q1", "Answer": {"NormalizedAliases": ["a"]}, '
+                    '"SearchResults": [{"Filename": "1.txt", "Filename": "2.txt"}]}]}',
+     "Data[0].SearchResults[0] repeats key 'Filename' (2 times)"),
+    ('{"Domain": "Web", "Domain": "Wikipedia", "VerifiedEval": false, "Data": []}',
+     "the top-level object repeats key 'Domain' (2 times)"),
+])
+def test_triviaqa_a_repeated_read_key_is_still_refused(tmp_path, text, message):
+    from qascore.families.triviaqa import files
+
+    data, predicted = tmp_path / "data.json", tmp_path / "predictions.json"
+    data.write_text(text)
+    predicted.write_text('{"q1--1.txt": "a"}')
+    assert files._decode_fast(data.read_bytes()) is None
+    with pytest.raises(ValueError, match=f"^{re.escape(f'{data}: {message}')}; remove the repeats"):
+        score_files(data, predicted, preset="triviaqa")
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"VerifiedEval": 1}, "'VerifiedEval' must be bool; got 1"),
+    ({"Domain": "Books"}, "Domain must be one of Wikipedia, Web; got 'Books'"),
+    ({"Data": [{"QuestionId": "q1", "Answer": {"NormalizedAliases": "paris"}}]},
+     "Data[0].Answer: 'NormalizedAliases' must be list; got 'paris'"),
+    ({"Data": [{"QuestionId": "q1"}]}, "Data[0] needs 'Answer' (the official script reads it)"),
+    ({"Domain": "Web", "Data": [{"QuestionId": "q1", "Answer": {"NormalizedAliases": ["a"]},
+                                 "EntityPages": [{"Title": "x"}]}]},
+     "Data[0].EntityPages[0] needs 'Filename' (the official script reads it)"),
+])
+def test_triviaqa_a_file_the_types_do_not_fit_gives_the_checked_error(tmp_path, change, message):
+    data, predicted = tmp_path / "data.json", tmp_path / "predictions.json"
+    data.write_text(json.dumps({**TRIVIA, **change}))
+    predicted.write_text('{"q1": "Paris"}')
+    with pytest.raises(ValueError, match=f"^{re.escape(f'{data}: {message}')}$"):
+        score_files(data, predicted, preset="triviaqa")
+
+
+def test_triviaqa_an_odd_version_still_warns(tmp_path):
+    data, predicted = tmp_path / "data.json", tmp_path / "predictions.json"
+    predicted.write_text('{"q1": "Paris"}')
+    for version, shown in (({"Version": 2.0}, "2.0"), ({}, "None")):
+        data.write_text(json.dumps({**{key: value for key, value in TRIVIA.items() if key != "Version"}, **version}))
+        with pytest.warns(UserWarning, match=f"the script expects Version 1.0, got {shown}"):
+            score_files(data, predicted, preset="triviaqa")
+    data.write_text(json.dumps(TRIVIA))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert score_files(data, predicted, preset="triviaqa")["results"]["exact_match"] == 100.0

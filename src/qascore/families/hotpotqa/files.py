@@ -4,7 +4,13 @@ Questions are paired as ``hotpot_evaluate_v1.py`` pairs them: every question of 
 in file order, looked up by ``_id`` in the predictions' ``answer`` and ``sp`` objects; a
 part without a prediction scores 0 (and so does the joint score), ids the data has not are
 ignored. ``counts`` adds ``missing_answer`` and ``missing_sp`` (the questions lacking that
-part); ``missing`` counts the questions lacking either.
+part); ``missing`` counts the questions lacking either. A reference is the part of the dev
+record that the script reads: ``{"_id", "answer", "supporting_facts"}``.
+
+The data file is decoded with msgspec into those three fields only (contexts are skipped,
+not built) when no record may repeat one of them (:mod:`qascore.families.fast_json`);
+otherwise, and for the predictions (whose keys are ids), qascore's checked JSON reader
+reads it and names what is wrong.
 
 >>> import json, tempfile, pathlib
 >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -22,7 +28,8 @@ from typing import Any, Dict, List, Optional, Union
 
 import msgspec
 
-from qascore.files.readers import read_json
+from qascore.families.fast_json import decode_typed, keys_read_once
+from qascore.files.readers import decode_text, parse_json, read_file_bytes, read_json
 
 __all__ = ["read_files"]
 
@@ -35,23 +42,45 @@ class _Record(msgspec.Struct):
     supporting_facts: List[List[_Scalar]]
 
 
-def _records(document, path, duplicate_keys: str) -> List[dict]:
+_DATA = msgspec.json.Decoder(List[_Record])
+
+
+def _decode_fast(raw: bytes) -> Optional[List[_Record]]:
+    """The data file's records decoded by msgspec, or None when the checked reader must look."""
+    decoded = decode_typed(raw, _DATA)
+    if decoded is None:
+        return None
+    body, records = decoded
+    count = len(records)
+    return records if keys_read_once(body, {"_id": count, "answer": count, "supporting_facts": count}) else None
+
+
+def _decode_checked(raw: bytes, path, duplicate_keys: str, overridden: Optional[dict]) -> List[_Record]:
+    """The data file's records read by qascore's checked JSON reader; a ValueError naming what is wrong."""
+    document = parse_json(decode_text(raw, path), path, duplicate_keys=duplicate_keys, overridden=overridden)
     if not isinstance(document, list):
         raise ValueError(f"{path}: a HotpotQA data file is a JSON list of questions {{'_id', 'answer', "
                          f"'supporting_facts', ...}}; got a JSON {type(document).__name__}")
     try:
-        msgspec.convert(document, List[_Record])
+        return msgspec.convert(document, List[_Record])
     except msgspec.ValidationError as error:
         raise ValueError(f"{path}: {error}") from None
+
+
+def _records(path, duplicate_keys: str, overridden: Optional[dict]) -> List[dict]:
+    """The data file's references ``{"_id", "answer", "supporting_facts"}``, in file order."""
+    raw = read_file_bytes(path)
+    records = _decode_fast(raw) or _decode_checked(raw, path, duplicate_keys, overridden)
     if duplicate_keys == "error":
         seen = set()
-        for record in document:
-            if record["_id"] in seen:
-                raise ValueError(f"{path}: question _id {record['_id']!r} occurs twice; give each question its own "
+        for record in records:
+            if record._id in seen:
+                raise ValueError(f"{path}: question _id {record._id!r} occurs twice; give each question its own "
                                  "id, or pass duplicate_keys='last' (--duplicate-keys last) to score each occurrence "
                                  "as hotpot_evaluate_v1.py does")
-            seen.add(record["_id"])
-    return document
+            seen.add(record._id)
+    return [{"_id": record._id, "answer": record.answer, "supporting_facts": record.supporting_facts}
+            for record in records]
 
 
 def _part(document: Dict[str, Any], name: str, path, kind) -> Dict[str, Any]:
@@ -71,8 +100,9 @@ def _part(document: Dict[str, Any], name: str, path, kind) -> Dict[str, Any]:
 
 def read_files(data, predictions, options, *, duplicate_keys: str = "error", overridden: Optional[dict] = None):
     """``(predictions, references, ids, counts)``: each question of ``data`` with its
-    ``{"answer", "sp"}`` prediction (None parts where missing) and its dev record."""
-    records = _records(read_json(data, duplicate_keys=duplicate_keys, overridden=overridden), data, duplicate_keys)
+    ``{"answer", "sp"}`` prediction (None parts where missing) and its reference (the dev
+    record's ``_id``, ``answer`` and ``supporting_facts``)."""
+    records = _records(data, duplicate_keys, overridden)
     document = read_json(predictions, duplicate_keys=duplicate_keys, overridden=overridden)
     if not isinstance(document, dict):
         raise ValueError(f"{predictions}: HotpotQA predictions are a JSON object {{'answer': ..., 'sp': ...}}; "

@@ -5,6 +5,11 @@ as :mod:`.dataset` describes), the predictions file one JSON object ``{key: answ
 without a prediction scores 0 (``missing``); a prediction for another key is ignored
 (``extra``) but counted in the script's ``pred_len``.
 
+The dataset file is decoded with msgspec into the fields the script reads only (questions,
+aliases and documents' other fields are skipped, not built) when no object may repeat one of
+them (:mod:`qascore.families.fast_json`); otherwise, and for the predictions (whose keys are
+the keys scored), qascore's checked JSON reader reads it and names what is wrong.
+
 >>> import json, tempfile, pathlib
 >>> folder = pathlib.Path(tempfile.mkdtemp())
 >>> _ = (folder / "data.json").write_text(json.dumps({"Domain": "Wikipedia", "VerifiedEval": False,
@@ -17,12 +22,83 @@ without a prediction scores 0 (``missing``); a prediction for another key is ign
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import List, Optional, Union
 
+import msgspec
+
+from qascore.families.fast_json import decode_typed, key_holders, keys_read_once
 from qascore.families.triviaqa.dataset import keyed_ground_truths
-from qascore.files.readers import check_duplicate_keys, read_json
+from qascore.files.readers import check_duplicate_keys, decode_text, parse_json, read_file_bytes, read_json
 
 __all__ = ["read_pairs"]
+
+_Unset = msgspec.UnsetType
+
+
+class _Page(msgspec.Struct):  # UNSET: the object has not the key
+    Filename: Union[str, _Unset] = msgspec.UNSET
+    DocPartOfVerifiedEval: Union[bool, _Unset] = msgspec.UNSET
+
+
+class _Answer(msgspec.Struct):
+    NormalizedAliases: List[str]
+    HumanAnswers: Union[List[str], _Unset] = msgspec.UNSET
+
+
+class _Question(msgspec.Struct):  # what a Wikipedia, not verified, dataset's question is read for
+    QuestionId: str
+    Answer: _Answer
+
+
+class _Datum(_Question):
+    QuestionPartOfVerifiedEval: Union[bool, _Unset] = msgspec.UNSET
+    EntityPages: Union[List[_Page], _Unset] = msgspec.UNSET
+    SearchResults: Union[List[_Page], _Unset] = msgspec.UNSET
+
+
+class _Dataset(msgspec.Struct):
+    Data: List[_Datum]
+    Domain: str
+    VerifiedEval: bool
+    Version: Union[str, int, float, bool, None, _Unset] = msgspec.UNSET
+
+
+class _WikipediaDataset(_Dataset):  # its documents are not read: skipped, not built
+    Data: List[_Question]
+
+
+_DATASETS = (msgspec.json.Decoder(_WikipediaDataset), msgspec.json.Decoder(_Dataset))
+
+
+def _decode_fast(raw: bytes) -> Optional[dict]:
+    """The dataset's fields that the script reads, decoded by msgspec (as the dicts the checked
+    reader would give, less the other keys), or None when the checked reader must look.
+
+    A Wikipedia dataset that is not the verified evaluation is keyed by QuestionId alone: its
+    questions' documents and verified flags are skipped; any other dataset is decoded again
+    with them."""
+    for decoder in _DATASETS:
+        decoded = decode_typed(raw, decoder)
+        if decoded is None:
+            return None
+        body, dataset = decoded
+        if dataset.Domain == "Wikipedia" and not dataset.VerifiedEval or type(dataset) is _Dataset:
+            break
+    data, every_field = dataset.Data, type(dataset) is _Dataset
+    holders = (key_holders(_Dataset, [dataset]) + key_holders(_Datum if every_field else _Question, data)
+               + key_holders(_Answer, [datum.Answer for datum in data]))
+    if every_field:
+        holders += key_holders(_Page, [page for datum in data for kind in (datum.EntityPages, datum.SearchResults)
+                                       if kind for page in kind])
+    return msgspec.to_builtins(dataset) if keys_read_once(body, holders) else None
+
+
+def _read_dataset(path, duplicate_keys: str, overridden: dict):
+    raw = read_file_bytes(path)
+    dataset = _decode_fast(raw)
+    if dataset is None:
+        dataset = parse_json(decode_text(raw, path), path, duplicate_keys=duplicate_keys, overridden=overridden)
+    return dataset
 
 
 def read_pairs(data, predictions, *, domain: Optional[str] = None, verified_eval: Optional[bool] = None,
@@ -33,7 +109,7 @@ def read_pairs(data, predictions, *, domain: Optional[str] = None, verified_eval
     """
     check_duplicate_keys(duplicate_keys)
     overridden = {} if overridden is None else overridden
-    keyed = keyed_ground_truths(read_json(data, duplicate_keys=duplicate_keys, overridden=overridden),
+    keyed = keyed_ground_truths(_read_dataset(data, duplicate_keys, overridden),
                                 source=str(data), domain=domain, verified_eval=verified_eval,
                                 duplicate_keys=duplicate_keys, overridden=overridden)
     predicted = read_json(predictions, duplicate_keys=duplicate_keys, overridden=overridden)
