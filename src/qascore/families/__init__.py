@@ -28,7 +28,7 @@ from qascore.answer_keys import add_answer_keys, answer_scores, extract
 from qascore.cyclic_gc import cyclic_gc_paused
 from qascore.scoring.bootstrap import confidence_interval
 
-__all__ = ["Family", "PerQuestion", "checked_prediction",
+__all__ = ["Family", "PerQuestion", "checked_prediction", "is_string_list",
            "FAMILY_MODULES", "get_family", "family_options", "compute_family",
            "score_family_files"]
 
@@ -99,6 +99,21 @@ class Family:
     interval_scale: Mapping[str, float]
     check_options: Optional[Callable[..., Dict[str, object]]] = None
     file_figures: Optional[Callable[[dict], Dict[str, object]]] = None
+
+
+def is_string_list(values) -> bool:
+    """True for a list or tuple of strings (``str.join`` checks the items in C).
+
+    >>> is_string_list(["Paris", "Rome"]), is_string_list(("a", 1)), is_string_list("Paris")
+    (True, False, False)
+    """
+    if not isinstance(values, (list, tuple)):
+        return False
+    try:
+        "".join(values)
+    except TypeError:
+        return False
+    return True
 
 
 def checked_prediction(value, where: str, options) -> Optional[str]:

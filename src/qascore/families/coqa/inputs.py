@@ -14,21 +14,12 @@ from __future__ import annotations
 
 from typing import List, Optional, Tuple
 
+from qascore.families import is_string_list
 from qascore.families.coqa.rules import IN_DOMAIN, OUT_DOMAIN
 
 __all__ = ["reference_parts", "check_prediction", "SOURCES"]
 
 SOURCES = IN_DOMAIN + OUT_DOMAIN
-
-
-def _strings(values) -> bool:
-    if not isinstance(values, (list, tuple)) or not values:
-        return False
-    try:
-        "".join(values)
-    except TypeError:
-        return False
-    return True
 
 
 def reference_parts(reference, index: int) -> Tuple[List[str], Optional[str], Optional[str]]:
@@ -42,7 +33,7 @@ def reference_parts(reference, index: int) -> Tuple[List[str], Optional[str], Op
         turn_id = None if story is None or turn is None else f"{story}:{turn}"
     else:
         golds, source, turn_id = reference, None, None
-    if not _strings(golds):
+    if not is_string_list(golds) or not golds:
         raise TypeError(f"references[{index}] must be {{'answers': [gold, ...], 'source': ...}} or a non-empty list "
                         f"of gold answer strings; got {reference!r:.80}.")
     return list(golds), source, turn_id

@@ -22,6 +22,8 @@ import numbers
 from dataclasses import dataclass
 from typing import List, Optional, Sequence, Tuple
 
+from qascore.families import is_string_list
+
 __all__ = ["Question", "answer_strings", "prediction_spans", "question_of", "check_lengths"]
 
 DATE_KEYS = ("day", "month", "year")
@@ -50,17 +52,6 @@ def _is_integer(value) -> bool:
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
-def _strings(values) -> bool:
-    """True for a list or tuple of strings (``str.join`` checks the items in C)."""
-    if not isinstance(values, (list, tuple)):
-        return False
-    try:
-        "".join(values)
-    except TypeError:
-        return False
-    return True
-
-
 def answer_strings(answer, where: str = "answer") -> Tuple[Tuple[str, ...], str]:
     """One gold answer object as ``(strings, type)``; a ValueError/TypeError saying what is wrong.
 
@@ -79,7 +70,7 @@ def answer_strings(answer, where: str = "answer") -> Tuple[Tuple[str, ...], str]
             raise TypeError(f"{where}['number'] must be a string such as '3'; got {number!r:.60}.")
         return (str(number),), "number"
     spans = answer.get("spans")
-    if spans is not None and not _strings(spans):
+    if spans is not None and not is_string_list(spans):
         raise TypeError(f"{where}['spans'] must be a list of strings; got {spans!r:.60}.")
     if spans:
         return tuple(spans), "span" if len(spans) == 1 else "spans"
@@ -133,7 +124,7 @@ def prediction_spans(prediction, index: int) -> Optional[Tuple[str, ...]]:
     """A prediction as its spans (a string is one span); None stays None (no prediction)."""
     if prediction is None or isinstance(prediction, str):
         return prediction if prediction is None else (prediction,)
-    if _strings(prediction):
+    if is_string_list(prediction):
         return tuple(prediction)
     raise TypeError(f"predictions[{index}] must be a string or a list of strings (spans); got {prediction!r:.60}.")
 
