@@ -39,8 +39,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from qascore.options import Options, check_option_names, make_options
-from qascore.presets import PRESETS
 from qascore.pairing import Examples
+from qascore.presets import PRESETS
 from qascore.scoring.results import score_aligned
 
 __all__ = ["INPUT_COLUMNS", "score_batch", "score_table", "as_table", "column_names"]

@@ -22,7 +22,11 @@ Every problem is reported as a one-line ``ValueError`` naming the file and the p
 repeats a key, the line of a JSON Lines record, the byte offset of text that is not UTF-8).
 
 All files go through one reader (:func:`read_file_bytes`, :func:`decode_text`,
-:func:`parse_json`, or :func:`check_json` for a data file that msgspec then decodes), which
+:func:`parse_json`, or :func:`check_json` for a data file that msgspec then decodes). A
+SQuAD-format data file and an official ``{id: text}`` predictions object are decoded by msgspec
+first; that value is kept when :mod:`qascore.files.fast_json` proves it holds every string of
+the file (so no object repeats a key), and the file is read by the checked reader otherwise.
+The reader
 
 * reads only regular files, checked before they are opened (a FIFO, a device such as
   ``/dev/zero`` or a socket is refused, so nothing blocks or reads without end), and reads
@@ -63,9 +67,12 @@ import os
 import re
 import stat
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Dict, Optional
+
+import msgspec
 
 from qascore.cyclic_gc import cyclic_gc_paused
+from qascore.files.fast_json import decode_typed, every_string_held, without_bom
 from qascore.files.squad_layout import squad_columns
 from qascore.records import all_of_type
 
@@ -91,6 +98,7 @@ DUPLICATE_KEYS = ("error", "last")  # what a repeated JSON key or JSON Lines id 
 _JSONL_SUFFIXES = (".jsonl", ".ndjson")
 _NO_ANSWER_START = -1  # answer_start used when a file gives answer texts without their offsets
 _BOM = b"\xef\xbb\xbf"
+_PREDICTION_MAP = msgspec.json.Decoder(Dict[str, str])  # the official predictions file, {id: answer text}
 _KEEP_LAST = ("remove the repeats, or pass --duplicate-keys last (duplicate_keys='last') to keep the last value "
               "as the official scripts (json.load) do")
 _STRING_OR_BRACKET = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
@@ -362,9 +370,10 @@ def load_reference_columns(path: str | os.PathLike, *, split: str | None = None,
                            overridden: dict | None = None, questions: bool = False) -> ReferenceColumns:
     """The ids and answer texts (and, if ``questions``, question texts) of :func:`load_references`' records.
 
-    A SQuAD-format JSON file is checked by :func:`check_json` (syntax, depth, repeated keys),
-    then decoded by :func:`qascore.files.squad_layout.squad_columns`, which builds only these
-    columns. A file that does not fit that layout (another answer layout, an id that is a
+    A SQuAD-format JSON file is decoded by :func:`qascore.files.squad_layout.squad_columns`,
+    which builds only these columns and proves, for a file of the official layout, that no
+    object repeats a key; otherwise :func:`check_json` checks it (syntax, depth, repeated
+    keys). A file that does not fit that layout (another answer layout, an id that is a
     number, a missing field) goes through :func:`references_from_document`, which reads it or
     names the problem and its place.
 
@@ -381,12 +390,13 @@ def load_reference_columns(path: str | os.PathLike, *, split: str | None = None,
             records = load_references(path, split=split, duplicate_keys=duplicate_keys, overridden=overridden)
             return _columns_of(records, questions=questions)
         raw = read_file_bytes(path)
-        check_json(decode_text(raw, path), path, duplicate_keys=duplicate_keys, overridden=overridden)
-        columns = squad_columns(memoryview(raw)[len(_BOM):] if raw.startswith(_BOM) else raw, questions=questions)
-        if columns is None:  # repeats were refused or counted above: this parse keeps the last values, counts nothing
+        decoded = squad_columns(without_bom(raw), questions=questions)
+        if decoded is None or not decoded.every_key_once:
+            check_json(decode_text(raw, path), path, duplicate_keys=duplicate_keys, overridden=overridden)
+        if decoded is None:  # repeats were refused or counted above: this parse keeps the last values, counts nothing
             document = parse_json(decode_text(raw, path), path, duplicate_keys="last")
             return _columns_of(references_from_document(document, source=str(path)), questions=questions)
-    columns = ReferenceColumns(*columns)
+    columns = ReferenceColumns(decoded.ids, decoded.answers, decoded.questions)
     _check_ids(columns.ids, path)
     return columns
 
@@ -614,7 +624,11 @@ def load_predictions(path: str | os.PathLike, *, duplicate_keys: str = "error",
     with cyclic_gc_paused():
         if path.suffix.lower() in _JSONL_SUFFIXES:
             return _mapping_from_lines(_prediction_item, path, duplicate_keys=duplicate_keys, overridden=overridden)
-        document = read_json(path, duplicate_keys=duplicate_keys, overridden=overridden)
+        raw = read_file_bytes(path)
+        decoded = decode_typed(raw, _PREDICTION_MAP)
+        if decoded is not None and every_string_held(decoded[0], 2 * len(decoded[1])):
+            return decoded[1]  # proven: no id repeats (each pair is two strings)
+        document = parse_json(decode_text(raw, path), path, duplicate_keys=duplicate_keys, overridden=overridden)
         return predictions_from_mapping(document, source=str(path))
 
 

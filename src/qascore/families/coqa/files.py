@@ -10,7 +10,7 @@ repeats are counted in ``overridden``. A story id that occurs twice is an error 
 with ``"last"`` its later copy replaces the earlier one (the script's dicts).
 
 Both files are decoded with msgspec into the fields read here only (stories' texts are
-skipped, not built) when no object may repeat one of them (:mod:`qascore.families.fast_json`);
+skipped, not built) when no object may repeat one of them (:mod:`qascore.files.fast_json`);
 otherwise qascore's checked JSON reader reads them and names what is wrong.
 
 >>> import json, tempfile, pathlib
@@ -32,7 +32,7 @@ from typing import Any, Dict, List, Optional, Union
 import msgspec
 
 from qascore.families.coqa.inputs import SOURCES
-from qascore.families.fast_json import decode_typed, key_holders, keys_read_once
+from qascore.files.fast_json import decode_typed, key_holders, keys_read_once
 from qascore.files.readers import decode_text, parse_json, read_file_bytes
 
 __all__ = ["read_files"]
@@ -75,7 +75,7 @@ _PREDICTIONS = msgspec.json.Decoder(List[_Prediction])
 def _decode_fast(raw: bytes, decoder: msgspec.json.Decoder, holders):
     """A file's bytes decoded by msgspec, or None when the checked reader must look: they do not
     decode, or ``holders(value)`` does not prove that no object repeats a key read
-    (:func:`qascore.families.fast_json.keys_read_once`)."""
+    (:func:`qascore.files.fast_json.keys_read_once`)."""
     decoded = decode_typed(raw, decoder)
     return decoded[1] if decoded is not None and keys_read_once(decoded[0], holders(decoded[1])) else None
 

@@ -8,7 +8,7 @@ part); ``missing`` counts the questions lacking either. A reference is the part 
 record that the script reads: ``{"_id", "answer", "supporting_facts"}``.
 
 The data file is decoded with msgspec into those three fields only (contexts are skipped,
-not built) when no record may repeat one of them (:mod:`qascore.families.fast_json`);
+not built) when no record may repeat one of them (:mod:`qascore.files.fast_json`);
 otherwise, and for the predictions (whose keys are ids), qascore's checked JSON reader
 reads it and names what is wrong.
 
@@ -28,7 +28,7 @@ from typing import Any, Dict, List, Optional, Union
 
 import msgspec
 
-from qascore.families.fast_json import decode_typed, keys_read_once
+from qascore.files.fast_json import decode_typed, keys_read_once
 from qascore.files.readers import decode_text, parse_json, read_file_bytes, read_json
 
 __all__ = ["read_files"]

@@ -9,7 +9,7 @@ ignored (``extra``). A question on two lines of one file is an error naming both
 position of the first) and ``overridden[file]`` says how many lines were replaced.
 
 Lines are decoded with msgspec; anything unusual (a decoding or type error, a key that
-may repeat inside an object: :mod:`qascore.families.fast_json`) is read again line by line
+may repeat inside an object: :mod:`qascore.files.fast_json`) is read again line by line
 with qascore's checked JSON reader, which names the line and what is wrong.
 
 >>> import tempfile, pathlib
@@ -30,7 +30,7 @@ from typing import Dict, List, Optional, Tuple
 
 import msgspec
 
-from qascore.families.fast_json import keys_read_once, without_bom
+from qascore.files.fast_json import keys_read_once, without_bom
 from qascore.files.readers import check_duplicate_keys, decode_text, parse_json, read_file_bytes
 
 __all__ = ["read_pairs", "read_keyed"]

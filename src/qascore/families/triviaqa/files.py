@@ -7,7 +7,7 @@ without a prediction scores 0 (``missing``); a prediction for another key is ign
 
 The dataset file is decoded with msgspec into the fields the script reads only (questions,
 aliases and documents' other fields are skipped, not built) when no object may repeat one of
-them (:mod:`qascore.families.fast_json`); otherwise, and for the predictions (whose keys are
+them (:mod:`qascore.files.fast_json`); otherwise, and for the predictions (whose keys are
 the keys scored), qascore's checked JSON reader reads it and names what is wrong.
 
 >>> import json, tempfile, pathlib
@@ -26,8 +26,8 @@ from typing import List, Optional, Union
 
 import msgspec
 
-from qascore.families.fast_json import decode_typed, key_holders, keys_read_once
 from qascore.families.triviaqa.dataset import keyed_ground_truths
+from qascore.files.fast_json import decode_typed, key_holders, keys_read_once
 from qascore.files.readers import check_duplicate_keys, decode_text, parse_json, read_file_bytes, read_json
 
 __all__ = ["read_pairs"]
