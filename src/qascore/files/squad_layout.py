@@ -28,6 +28,7 @@ True
 """
 
 import dataclasses
+from operator import attrgetter
 from typing import List, Optional, Union
 
 import msgspec
@@ -40,7 +41,7 @@ __all__ = ["SquadColumns", "squad_columns"]
 
 class _Answer(msgspec.Struct, gc=False):  # gc=False: nothing here can hold a cycle; the collector skips them
     text: str
-    answer_start: Union[int, UnsetType] = UNSET  # only its type is checked: another offset goes to the record path
+    answer_start: int  # only its type is checked: another offset, or none, goes to the record path
 
 
 class _Question(msgspec.Struct, gc=False):
@@ -67,6 +68,7 @@ class _Document(msgspec.Struct, gc=False):
 
 
 _DECODER = msgspec.json.Decoder(_Document)
+_ANSWER_STRINGS = held_strings(_Answer, [_Answer("", 0)])  # every field of _Answer is required: each holds as many
 
 
 @dataclasses.dataclass
@@ -91,12 +93,12 @@ def squad_columns(body: bytes, *, questions: bool) -> Optional[SquadColumns]:
     articles = document.data
     paragraphs = [paragraph for article in articles for paragraph in article.paragraphs]
     qas = [qa for paragraph in paragraphs for qa in paragraph.qas]
-    answers = [answer for qa in qas for answer in qa.answers]
-    plausible = [answer for qa in qas if qa.plausible_answers is not UNSET for answer in qa.plausible_answers]
-    held = sum(held_strings(kind, structs) for kind, structs in
-               [(_Document, [document]), (_Article, articles), (_Paragraph, paragraphs), (_Question, qas),
-                (_Answer, answers), (_Answer, plausible)])
-    del document, articles, paragraphs, answers, plausible
+    answers = sum(map(len, map(attrgetter("answers"), qas)))
+    plausible = [qa.plausible_answers for qa in qas if qa.plausible_answers is not UNSET]
+    held = (held_strings(_Document, [document]) + held_strings(_Article, articles)
+            + held_strings(_Paragraph, paragraphs) + held_strings(_Question, qas)
+            + _ANSWER_STRINGS * (answers + sum(map(len, plausible))))
+    del document, articles, paragraphs, plausible
     return SquadColumns(ids=[qa.id for qa in qas],
                         answers=[[answer.text for answer in qa.answers] for qa in qas],
                         questions=[None if qa.question is UNSET else qa.question for qa in qas] if questions else None,
