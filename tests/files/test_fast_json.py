@@ -73,7 +73,8 @@ def test_held_strings_never_count_more_strings_than_were_read():
     class Defaulted(msgspec.Struct):  # a default other than UNSET cannot be told from a value read
         text: str
         note: Optional[str] = None
-    with pytest.raises(TypeError, match=r"Defaulted.note: an optional field must default to msgspec.UNSET \(not None\)"):
+    refused = r"Defaulted.note: an optional field must default to msgspec.UNSET \(not None\)"
+    with pytest.raises(TypeError, match=refused):
         held_strings(Defaulted, msgspec.json.decode(b'[{"text": "a"}]', type=List[Defaulted]))
 
 

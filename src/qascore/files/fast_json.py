@@ -148,7 +148,7 @@ def decode_typed(raw: bytes, decoder: msgspec.json.Decoder) -> Optional[Tuple[by
     body = without_bom(raw)
     try:
         return body, decoder.decode(body)
-    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):  # RecursionError: nested deeper than msgspec goes
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):  # (nested deeper than msgspec goes)
         return None
 
 

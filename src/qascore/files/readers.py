@@ -626,8 +626,10 @@ def load_predictions(path: str | os.PathLike, *, duplicate_keys: str = "error",
             return _mapping_from_lines(_prediction_item, path, duplicate_keys=duplicate_keys, overridden=overridden)
         raw = read_file_bytes(path)
         decoded = decode_typed(raw, _PREDICTION_MAP)
-        if decoded is not None and every_string_held(decoded[0], 2 * len(decoded[1])):
-            return decoded[1]  # proven: no id repeats (each pair is two strings)
+        if decoded is not None:
+            body, predicted = decoded
+            if every_string_held(body, 2 * len(predicted)):  # each (id, text) pair is two strings
+                return predicted
         document = parse_json(decode_text(raw, path), path, duplicate_keys=duplicate_keys, overridden=overridden)
         return predictions_from_mapping(document, source=str(path))
 

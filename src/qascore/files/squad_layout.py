@@ -88,7 +88,7 @@ def squad_columns(body: bytes, *, questions: bool) -> Optional[SquadColumns]:
     None when it is not JSON of this layout."""
     try:
         document = _DECODER.decode(body)
-    except (msgspec.ValidationError, msgspec.DecodeError, RecursionError):  # RecursionError: nested deeper than msgspec goes
+    except (msgspec.ValidationError, msgspec.DecodeError, RecursionError):  # (nested deeper than msgspec goes)
         return None
     articles = document.data
     paragraphs = [paragraph for article in articles for paragraph in article.paragraphs]
