@@ -168,6 +168,18 @@ def test_triviaqa_a_repeated_read_key_is_still_refused(tmp_path, text, message):
         score_files(data, predicted, preset="triviaqa")
 
 
+def test_triviaqa_a_repeated_prediction_key_is_refused_or_counted(tmp_path):
+    # the predictions object takes the msgspec path only when its strings prove that no key repeats
+    data, predicted = tmp_path / "data.json", tmp_path / "predictions.json"
+    data.write_text(json.dumps(TRIVIA))
+    predicted.write_text('{"q1": "Paris", "q1": "Rome"}')
+    with pytest.raises(ValueError, match=f"^{re.escape(str(predicted))}: the top-level object repeats key 'q1' "
+                                         r"\(2 times\); remove the repeats"):
+        score_files(data, predicted, preset="triviaqa")
+    counted = score_files(data, predicted, preset="triviaqa", duplicate_keys="last")
+    assert counted["counts"]["overridden"] == {str(predicted): 1}
+
+
 @pytest.mark.parametrize("change, message", [
     ({"VerifiedEval": 1}, "'VerifiedEval' must be bool; got 1"),
     ({"Domain": "Books"}, "Domain must be one of Wikipedia, Web; got 'Books'"),

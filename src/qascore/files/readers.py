@@ -84,6 +84,7 @@ __all__ = [
     "load_predictions",
     "load_no_answer_probabilities",
     "read_json",
+    "read_text_map",
     "read_file_bytes",
     "decode_text",
     "parse_json",
@@ -98,7 +99,7 @@ DUPLICATE_KEYS = ("error", "last")  # what a repeated JSON key or JSON Lines id 
 _JSONL_SUFFIXES = (".jsonl", ".ndjson")
 _NO_ANSWER_START = -1  # answer_start used when a file gives answer texts without their offsets
 _BOM = b"\xef\xbb\xbf"
-_PREDICTION_MAP = msgspec.json.Decoder(Dict[str, str])  # the official predictions file, {id: answer text}
+_TEXT_MAP = msgspec.json.Decoder(Dict[str, str])  # the official predictions file, {id: answer text}
 _KEEP_LAST = ("remove the repeats, or pass --duplicate-keys last (duplicate_keys='last') to keep the last value "
               "as the official scripts (json.load) do")
 _STRING_OR_BRACKET = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
@@ -624,14 +625,30 @@ def load_predictions(path: str | os.PathLike, *, duplicate_keys: str = "error",
     with cyclic_gc_paused():
         if path.suffix.lower() in _JSONL_SUFFIXES:
             return _mapping_from_lines(_prediction_item, path, duplicate_keys=duplicate_keys, overridden=overridden)
-        raw = read_file_bytes(path)
-        decoded = decode_typed(raw, _PREDICTION_MAP)
-        if decoded is not None:
-            body, predicted = decoded
-            if every_string_held(body, 2 * len(predicted)):  # each (id, text) pair is two strings
-                return predicted
-        document = parse_json(decode_text(raw, path), path, duplicate_keys=duplicate_keys, overridden=overridden)
+        document = read_text_map(path, duplicate_keys=duplicate_keys, overridden=overridden)
         return predictions_from_mapping(document, source=str(path))
+
+
+def read_text_map(path: str | os.PathLike, *, duplicate_keys: str = "error", overridden: dict | None = None) -> Any:
+    """The parsed JSON of a file meant to hold one ``{id: text}`` object (official predictions).
+
+    Such an object is decoded by msgspec and kept when every string of the file is held (each
+    pair is two strings: no id repeats); anything else is parsed by :func:`read_json`, and the
+    caller checks what it got. ``duplicate_keys`` and ``overridden`` are those of :func:`parse_json`.
+
+    >>> import tempfile, pathlib
+    >>> preds = pathlib.Path(tempfile.mkdtemp()) / "preds.json"
+    >>> _ = preds.write_text('{"q1": "Paris", "q2": ["Rome"]}')
+    >>> read_text_map(preds)
+    {'q1': 'Paris', 'q2': ['Rome']}
+    """
+    raw = read_file_bytes(path)
+    decoded = decode_typed(raw, _TEXT_MAP)
+    if decoded is not None:
+        body, mapping = decoded
+        if every_string_held(body, 2 * len(mapping)):
+            return mapping
+    return parse_json(decode_text(raw, path), path, duplicate_keys=duplicate_keys, overridden=overridden)
 
 
 def _prediction_item(raw: Any) -> tuple[str, str]:

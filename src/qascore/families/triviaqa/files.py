@@ -7,8 +7,9 @@ without a prediction scores 0 (``missing``); a prediction for another key is ign
 
 The dataset file is decoded with msgspec into the fields the script reads only (questions,
 aliases and documents' other fields are skipped, not built) when no object may repeat one of
-them (:mod:`qascore.files.fast_json`); otherwise, and for the predictions (whose keys are
-the keys scored), qascore's checked JSON reader reads it and names what is wrong.
+them (:mod:`qascore.files.fast_json`); otherwise qascore's checked JSON reader reads it and
+names what is wrong. The predictions are read as the official SQuAD predictions are
+(:func:`qascore.files.readers.read_text_map`).
 
 >>> import json, tempfile, pathlib
 >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -28,7 +29,7 @@ import msgspec
 
 from qascore.families.triviaqa.dataset import keyed_ground_truths
 from qascore.files.fast_json import decode_typed, key_holders, keys_read_once
-from qascore.files.readers import check_duplicate_keys, decode_text, parse_json, read_file_bytes, read_json
+from qascore.files.readers import check_duplicate_keys, decode_text, parse_json, read_file_bytes, read_text_map
 
 __all__ = ["read_pairs"]
 
@@ -112,7 +113,7 @@ def read_pairs(data, predictions, *, domain: Optional[str] = None, verified_eval
     keyed = keyed_ground_truths(_read_dataset(data, duplicate_keys, overridden),
                                 source=str(data), domain=domain, verified_eval=verified_eval,
                                 duplicate_keys=duplicate_keys, overridden=overridden)
-    predicted = read_json(predictions, duplicate_keys=duplicate_keys, overridden=overridden)
+    predicted = read_text_map(predictions, duplicate_keys=duplicate_keys, overridden=overridden)
     if not isinstance(predicted, dict):
         raise ValueError(f"{predictions}: TriviaQA predictions are one JSON object {{key: answer}}; "
                          f"got a JSON {type(predicted).__name__}")
