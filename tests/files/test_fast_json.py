@@ -1,6 +1,8 @@
 """The proofs that let a reader keep msgspec's value of a file: every string counted, none repeated."""
 
 import json
+import tempfile
+from pathlib import Path
 from typing import Dict, List, Optional, Union
 
 import msgspec
@@ -9,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qascore.files.fast_json import every_string_held, held_strings, json_strings
-from qascore.files.readers import load_predictions, load_reference_columns
+from qascore.files.readers import load_predictions, load_reference_columns, read_json
 from qascore.files.squad_layout import squad_columns
 
 # text with the characters JSON escapes: quotes, backslashes (runs of them), control characters, non-ASCII
@@ -117,3 +119,18 @@ def test_the_official_predictions_object_is_read_by_msgspec_when_proven(tmp_path
     path.write_text(content, encoding="utf-8")
     assert load_predictions(path) == expected
     assert msgspec.json.decode(content.lstrip("\ufeff"), type=Dict[str, str]) == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(JSON, st.booleans())
+def test_read_json_gives_what_json_loads_gives_and_refuses_a_repeat_it_would_hide(value, ensure_ascii):
+    text = json.dumps({"value": value, "k": 1}, ensure_ascii=ensure_ascii)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "file.json"
+        path.write_text(text, encoding="utf-8")
+        read = read_json(path)
+        assert read == json.loads(text) and repr(read) == repr(json.loads(text))  # same types, same order
+        path.write_text(text[:-1] + ', "k": 2}', encoding="utf-8")  # msgspec would keep k = 2 silently
+        with pytest.raises(ValueError, match="the top-level object repeats key 'k' \\(2 times\\)"):
+            read_json(path)
+        assert read_json(path, duplicate_keys="last") == json.loads(text[:-1] + ', "k": 2}')
