@@ -401,11 +401,11 @@ def load_reference_columns(path: str | os.PathLike, *, split: str | None = None,
             return _columns_of(records, questions=questions)
         raw = read_file_bytes(path)
         decoded = squad_columns(without_bom(raw), questions=questions)
-        if decoded is None or not decoded.every_key_once:
-            check_json(decode_text(raw, path), path, duplicate_keys=duplicate_keys, overridden=overridden)
-        if decoded is None:  # repeats were refused or counted above: this parse keeps the last values, counts nothing
-            document = parse_json(decode_text(raw, path), path, duplicate_keys="last")
+        if decoded is None:  # not this layout: the record path reads the file and names what is unusual
+            document = read_json(path, duplicate_keys=duplicate_keys, overridden=overridden)
             return _columns_of(references_from_document(document, source=str(path)), questions=questions)
+        if not decoded.every_key_once:
+            check_json(decode_text(raw, path), path, duplicate_keys=duplicate_keys, overridden=overridden)
     columns = ReferenceColumns(decoded.ids, decoded.answers, decoded.questions)
     _check_ids(columns.ids, path)
     return columns
