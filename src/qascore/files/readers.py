@@ -21,12 +21,12 @@ Every problem is reported as a one-line ``ValueError`` naming the file and the p
 (line and column of a JSON syntax error, the JSON path of a bad record or of an object that
 repeats a key, the line of a JSON Lines record, the byte offset of text that is not UTF-8).
 
-All files go through one reader (:func:`read_file_bytes`, :func:`decode_text`,
-:func:`parse_json`, or :func:`check_json` for a data file that msgspec then decodes). A
-SQuAD-format data file and an official ``{id: text}`` predictions object are decoded by msgspec
-first; that value is kept when :mod:`qascore.files.fast_json` proves it holds every string of
-the file (so no object repeats a key), and the file is read by the checked reader otherwise.
-The reader
+All files go through one reader. :func:`read_file_bytes` reads the bytes; msgspec decodes
+them first (:func:`read_proven`, which :func:`read_json` uses, or the SQuAD layout of
+:mod:`qascore.files.squad_layout`), and its value is kept when :mod:`qascore.files.fast_json`
+proves it holds every string of the file, so that no object repeats a key; otherwise the
+checked reader (:func:`decode_text`, then :func:`parse_json`, or :func:`check_json` when only
+that proof is missing from msgspec's columns of a data file) reads it. The reader
 
 * reads only regular files, checked before they are opened (a FIFO, a device such as
   ``/dev/zero`` or a socket is refused, so nothing blocks or reads without end), and reads
