@@ -5,11 +5,12 @@ but keeps the last of a repeated key silently. Two proofs let a reader keep msgs
 when a proof fails, the reader reads the file again with the checked reader
 (:func:`qascore.files.readers.parse_json`), which names any repeat.
 
-- **Every string held** (:func:`every_string_held`): a typed value that holds every key and
-  every string of the file (no key its types do not name) was built from as many JSON strings
-  as the file has, which :func:`json_strings` counts exactly. A repeated key is a string the
-  value lost, so equal counts prove that no object of the file repeats any key.
-  :func:`held_strings` counts what decoded Structs hold.
+- **Every string held** (:func:`every_string_held`): a value that holds every key and every
+  string of the file (no key its types skip) was built from as many JSON strings as the file
+  has, which :func:`json_strings` counts exactly. A repeated key is a string the value lost,
+  so equal counts prove that no object of the file repeats any key. :func:`held_strings`
+  counts what decoded Structs hold; a value of plain dicts and lists holds the strings of its
+  own msgspec encoding (:func:`qascore.files.readers.read_json`).
 - **Keys read once** (:func:`keys_read_once`), for files with keys a reader does not read: a
   reader that decodes only some keys counts the objects holding each of them; each ``"key"``
   string in the raw bytes is an occurrence of that key (or a string value spelling just its

@@ -660,7 +660,7 @@ def read_proven(path: str | os.PathLike, decoder: msgspec.json.Decoder, strings_
     """The parsed JSON of ``path``: ``decoder``'s value when ``strings_of(value)``, the JSON strings
     that value holds (its keys and string values), is every string of the file, so no object
     repeats a key (:func:`qascore.files.fast_json.every_string_held`); otherwise, or when the
-    file does not decode to ``decoder``'s type, :func:`read_json`'s checked parse. The decoder's
+    file does not decode to ``decoder``'s type, the checked :func:`parse_json`. The decoder's
     type must give what ``json.loads`` gives (dicts, lists, strings, numbers) for the caller's
     checks to apply to both. ``duplicate_keys`` and ``overridden`` are those of :func:`parse_json`.
     """
