@@ -140,8 +140,8 @@ def test_files_are_read_strictly(tmp_path):
     assert score_files(data, predictions, preset="drop", duplicate_keys="last")["results"]["number_count"] == 2
 
 
-# ---------------------------------------------------------------- the data file, read by the checked reader
-# (a msgspec fast path with the keys_read_once proof measured slower on the 100k benchmark file: see RC_DROP.md)
+# ---------------------------------------------------------------- the data file, read by read_json
+# (msgspec first, kept only when every string of the file is held; a repeat sends it to the checked parse)
 
 
 @pytest.mark.parametrize("text, message", [
