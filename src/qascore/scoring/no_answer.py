@@ -108,6 +108,8 @@ def answered_codes(predictions: Sequence[Optional[str]]) -> array:
     [1, 0, -1]
     """
     if None not in predictions:
+        if "" not in predictions:  # every prediction answers (the usual case): no pass of bool()
+            return array("b", bytes([1]) * len(predictions))
         return array("b", map(bool, predictions))
     return array("b", [-1 if prediction is None else bool(prediction) for prediction in predictions])
 

@@ -106,6 +106,14 @@ def _check_answerable(examples: Examples, options) -> None:
         )
 
 
+def _has_answer(references, options) -> array:
+    """1 for a question with a gold answer, else 0; all 1 without a pass when the preset has no
+    unanswerable questions (:func:`_check_answerable` refused any without an answer)."""
+    if not options.preset.unanswerable:
+        return array("b", bytes([1]) * len(references))
+    return array("b", map(bool, references))
+
+
 def score_aligned(examples: Examples, options) -> ScoredExamples:
     """Stage one: EM, F1 and the facts the results need, per question."""
     _check_answerable(examples, options)
@@ -118,7 +126,7 @@ def score_aligned(examples: Examples, options) -> ScoredExamples:
     scored = ScoredExamples(
         exact=array("d", exact.tobytes()),
         f1=array("d", f1.tobytes()),
-        has_answer=array("b", map(bool, examples.references)),
+        has_answer=_has_answer(examples.references, options),
         answered=answered_codes(predictions),
         ids=examples.ids,
     )
