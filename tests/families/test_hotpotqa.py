@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import qascore
-from qascore.families.hotpotqa import reference
+from qascore.families.hotpotqa import inputs, reference
 from qascore.files.score import score_files
 
 from conftest import SHARED_DATA, assert_matches, load_json
@@ -73,6 +73,67 @@ def test_fast_rules_equal_the_twin(questions):
     assert results.keys() == twin.keys()
     for name, value in twin.items():
         assert results[name] == pytest.approx(value, rel=0, abs=1e-12), name
+
+
+scalar = st.one_of(st.text(max_size=3), st.integers(-2, 3), st.booleans(), st.none(), st.floats(0, 2))
+usual_entry = st.lists(scalar, max_size=3) | st.tuples(scalar, scalar)
+usual_facts = st.lists(usual_entry, max_size=3) | st.tuples(usual_entry)
+usual_answer = st.text(max_size=3)
+#: what may stand in for a row, an answer or id, a facts value or one fact entry, valid or not,
+#: and the keys a row may lose or gain (as None)
+odd = {"row": st.one_of(st.none(), scalar, st.lists(scalar, max_size=2), st.fixed_dictionaries({"extra": scalar})),
+       "answer": st.one_of(st.none(), st.integers(), st.lists(st.text(max_size=2), max_size=1)),
+       "facts": st.one_of(st.none(), scalar, st.fixed_dictionaries({"title": st.lists(st.text(max_size=2), max_size=2),
+                                                                     "sent_id": st.lists(st.integers(0, 3), max_size=2)})),
+       "entry": st.one_of(scalar, st.lists(st.lists(scalar, min_size=1), min_size=1), st.just(())),
+       "key": st.sampled_from(["answer", "sp", "supporting_facts", "_id", "id"])}
+
+
+def rows_with_one_odd_part(data, usual):
+    """One to five rows of the ``usual`` shape (the answer key, the facts key, maybe more), then
+    perhaps one part of one row replaced by something of :data:`odd`."""
+    answer_key, facts_key = list(usual)[:2]
+    rows = data.draw(st.lists(st.fixed_dictionaries(usual), min_size=1, max_size=5))
+    part = data.draw(st.sampled_from([None, "row", "answer", "facts", "entry", "key", "id"]))
+    if part is None:
+        return rows
+    row = data.draw(st.integers(0, len(rows) - 1))
+    value = data.draw(odd["answer" if part == "id" else part])
+    if part == "row":
+        rows[row] = value
+    elif part in ("answer", "id"):
+        rows[row][answer_key if part == "answer" else "_id"] = value
+    elif part == "facts":
+        rows[row][facts_key] = value
+    elif part == "key" and data.draw(st.booleans()):
+        rows[row].pop(value, None)
+    elif part == "key":
+        rows[row].setdefault(value, None)
+    elif rows[row][facts_key]:
+        rows[row][facts_key] = [value, *rows[row][facts_key][1:]]
+    return rows
+
+
+def outcome(function, *arguments):
+    """What a call gives: its value, or the type and message of what it raised."""
+    try:
+        return function(*arguments)
+    except (TypeError, ValueError) as error:
+        return type(error), str(error)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.data())
+def test_column_checks_equal_the_record_checks(data):
+    """The few-pass column checks give what the per-record checks give, values and errors alike."""
+    def by_record(parts, rows):
+        checked = [parts(row, index) for index, row in enumerate(rows)]
+        return tuple(map(list, zip(*checked)))
+    predictions = rows_with_one_odd_part(data, {"answer": usual_answer, "sp": usual_facts})
+    references = rows_with_one_odd_part(data, {"answer": usual_answer, "supporting_facts": usual_facts,
+                                               "_id": usual_answer})
+    assert outcome(inputs.prediction_columns, predictions) == outcome(by_record, inputs.prediction_parts, predictions)
+    assert outcome(inputs.reference_columns, references) == outcome(by_record, inputs.reference_parts, references)
 
 
 def test_the_guard_and_the_fact_sets():

@@ -26,7 +26,7 @@ import numpy as np
 
 from qascore.families import Family, PerQuestion
 from qascore.families.hotpotqa.files import read_files
-from qascore.families.hotpotqa.inputs import prediction_parts, reference_parts
+from qascore.families.hotpotqa.inputs import prediction_columns, reference_columns
 from qascore.families.hotpotqa.reference import FIGURES
 from qascore.families.hotpotqa.rules import score_questions
 
@@ -45,9 +45,8 @@ def score(predictions: Sequence, references: Sequence, inputs: Optional[Sequence
                          "pass one prediction per reference.")
     if not references:
         raise ValueError("Nothing to score: predictions and references are empty.")
-    answers, facts = zip(*(prediction_parts(prediction, index) for index, prediction in enumerate(predictions)))
-    gold_answers, gold_facts, ids = zip(*(reference_parts(reference, index)
-                                          for index, reference in enumerate(references)))
+    answers, facts = prediction_columns(predictions)
+    gold_answers, gold_facts, ids = reference_columns(references)
     missing = sum(answer is None or fact is None for answer, fact in zip(answers, facts))
     if missing and options.missing == "error":
         raise ValueError(f"{missing} questions lack an answer or supporting facts prediction (None); predict both "
