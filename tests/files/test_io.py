@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import qascore
 from qascore.cli import main
@@ -27,6 +29,7 @@ from qascore.files.readers import (
     references_from_document,
 )
 from qascore.files.score import pair_by_id, score_files, summary_counts
+from qascore.pairing import pair_rows
 
 from conftest import official_cases
 from helpers_space import SHARED_DATA
@@ -151,6 +154,27 @@ def test_pairing_by_id_keeps_data_order_and_counts_what_is_missing_or_extra():
                       "missing_ids": ids[1:3], "extra_ids": ["unknown"]}
     with pytest.raises(ValueError, match=f"na.json: has no no-answer score for question id '{ids[3]}'"):
         pair_by_id(ids, answers, predicted, {ids[0]: 0.2}, no_answer_file="na.json")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from("abcdef"), max_size=6), st.lists(st.sampled_from("abcdefgh"), unique=True, max_size=7),
+       st.sampled_from(["data order", "reversed", "any"]))
+def test_pairing_by_id_gives_the_policy_pairing_whatever_the_order_of_the_predictions(ids, keys, order):
+    """Predictions keyed in data order (one list comparison) or in any other order (one lookup
+    each) pair as pair_rows does with the official policy; a repeated or no id is refused."""
+    if order != "any":
+        keys = list(dict.fromkeys(ids))[::1 if order == "data order" else -1]
+    predicted = {key: key.upper() for key in keys}
+    answers = [[question_id] for question_id in ids]
+    if len(set(ids)) < len(ids) or not ids:
+        with pytest.raises(ValueError, match="^dev.json: (question id '.' appears twice|contains no questions)"):
+            pair_by_id(ids, answers, predicted, data_file="dev.json")
+        return
+    examples, counts = pair_by_id(ids, answers, predicted, data_file="dev.json")
+    expected, expected_counts = pair_rows(ids, answers, list(predicted), list(predicted.values()),
+                                          missing="zero", extra="ignore")
+    assert (examples.predictions, examples.references, examples.ids) == (expected.predictions, answers, ids)
+    assert counts == expected_counts
 
 
 # ---------------------------------------------------------------- repeated keys and ids

@@ -92,7 +92,7 @@ def read_paired_files(data, predictions, options, *, duplicate_keys: str = "erro
         ids, answers = columns.ids, columns.answers
     else:
         ids, answers = load_gold(data, **reading)
-    examples, counts = pair_by_id(ids, answers, load_predictions(predictions, **reading))
+    examples, counts = pair_by_id(ids, answers, load_predictions(predictions, **reading), data_file=data)
     for question_id, golds in zip(ids, answers):
         if not golds and not allow_unanswerable:
             raise ValueError(f"{data}: question {question_id!r} has no gold answer; preset {options.preset.name!r} "

@@ -74,6 +74,7 @@ import msgspec
 from qascore.cyclic_gc import cyclic_gc_paused
 from qascore.files.fast_json import decode_typed, every_string_held, json_strings, without_bom
 from qascore.files.squad_layout import squad_columns
+from qascore.pairing import check_distinct_ids
 from qascore.records import all_of_type
 
 __all__ = [
@@ -362,7 +363,7 @@ def load_references(path: str | os.PathLike, *, split: str | None = None, duplic
         else:
             document = read_json(path, duplicate_keys=duplicate_keys, overridden=overridden)
             return references_from_document(document, source=str(path))
-    _check_ids([record["id"] for record in records], path)
+    check_distinct_ids([record["id"] for record in records], path)
     return records
 
 
@@ -385,7 +386,8 @@ def load_reference_columns(path: str | os.PathLike, *, split: str | None = None,
     object repeats a key; otherwise :func:`check_json` checks it (syntax, depth, repeated
     keys). A file that does not fit that layout (another answer layout, an id that is a
     number, a missing field) goes through :func:`references_from_document`, which reads it or
-    names the problem and its place.
+    names the problem and its place. The ids are not checked here for repeats (or for being
+    none at all): :func:`qascore.pairing.pair_by_id`, which pairs them, refuses both.
 
     >>> import tempfile, pathlib
     >>> dev = pathlib.Path(tempfile.mkdtemp()) / "dev.json"
@@ -406,9 +408,7 @@ def load_reference_columns(path: str | os.PathLike, *, split: str | None = None,
             return _columns_of(references_from_document(document, source=str(path)), questions=questions)
         if not decoded.every_key_once:
             check_json(decode_text(raw, path), path, duplicate_keys=duplicate_keys, overridden=overridden)
-    columns = ReferenceColumns(decoded.ids, decoded.answers, decoded.questions)
-    _check_ids(columns.ids, path)
-    return columns
+    return ReferenceColumns(decoded.ids, decoded.answers, decoded.questions)
 
 
 def _columns_of(records: list[dict], *, questions: bool) -> ReferenceColumns:
@@ -436,7 +436,7 @@ def references_from_document(document: Any, *, source: str = "references") -> li
                 "{id, answers} records; give the official dev file, a .jsonl of {id, answers}, or a "
                 "datasets directory saved with save_to_disk"
             )
-    _check_ids([record["id"] for record in records], source)
+    check_distinct_ids([record["id"] for record in records], source)
     return records
 
 
@@ -604,19 +604,6 @@ def _field(container: Any, name: str, kind: type | tuple, field: str = "") -> An
         expected = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
         raise _BadRecord(f"'{name}' must be {expected}, got {type(value).__name__}", field)
     return value
-
-
-def _check_ids(ids: list[str], path: str | Path) -> None:
-    """A ValueError if no question or the same id twice."""
-    if not ids:
-        raise ValueError(f"{path}: contains no questions")
-    if len(set(ids)) == len(ids):
-        return
-    seen: set[str] = set()
-    for index, question_id in enumerate(ids):
-        if question_id in seen:
-            raise ValueError(f"{path}: question id {question_id!r} appears twice (second at position {index})")
-        seen.add(question_id)
 
 
 # ---------------------------------------------------------------- system outputs

@@ -119,7 +119,8 @@ def score_files(
         gold = load_reference_columns(data, split=split, questions=question_types, **reading)
         stages.next(f"reading {Path(predictions).name}")
         predicted = load_predictions(predictions, **reading)
-        examples, counts = pair_by_id(gold.ids, gold.answers, predicted, no_answer, no_answer_file=no_answer_file)
+        examples, counts = pair_by_id(gold.ids, gold.answers, predicted, no_answer, no_answer_file=no_answer_file,
+                                      data_file=data)
         examples, found = extract_examples(examples, checked)
         del predicted
         if question_types:
