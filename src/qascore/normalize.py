@@ -31,6 +31,8 @@ import sys
 import unicodedata
 from typing import List, Optional
 
+from qascore.joined_text import clean_joined
+
 __all__ = [
     "Normalizer",
     "SquadNormalizer",
@@ -58,9 +60,6 @@ def _drop_ascii_punctuation(text: str) -> str:
     return encoded.translate(None, _ASCII_PUNCTUATION_BYTES).decode("utf-8", "surrogatepass")
 
 
-# Joins many texts so they can be cleaned in one pass: not whitespace, not a word character,
-# not cased, not punctuation, so no cleaning step treats it differently from a text's end.
-_SEPARATOR = "\x00"
 _TEXTS_PER_PASS = 20_000  # joined text of about 0.5 MB: stays in cache, bounds the memory used
 
 
@@ -91,8 +90,9 @@ class Normalizer:
 class _CharacterwiseNormalizer(Normalizer):
     """A normaliser that cleans text with per-character steps, then collapses whitespace.
 
-    Because no cleaning step looks across a :data:`_SEPARATOR`, many texts are cleaned at
-    once by joining them, which costs a few C calls instead of several per text.
+    No cleaning step treats NUL differently from a text's end, so many texts are cleaned at
+    once over their NUL join (:func:`qascore.joined_text.clean_joined`), which costs a few C
+    calls instead of several per text.
     """
 
     def clean(self, text: str) -> str:
@@ -109,12 +109,8 @@ class _CharacterwiseNormalizer(Normalizer):
         """
         normalized: List[str] = []
         for start in range(0, len(texts), _TEXTS_PER_PASS):
-            part = texts[start:start + _TEXTS_PER_PASS]
-            joined = _SEPARATOR.join(part)
-            if joined.count(_SEPARATOR) != len(part) - 1:  # a text contains the separator
-                normalized.extend(map(self.normalize, part))
-            else:
-                normalized.extend(map(" ".join, map(str.split, self.clean(joined).split(_SEPARATOR))))
+            cleaned = clean_joined(texts[start:start + _TEXTS_PER_PASS], self.clean, self.clean)
+            normalized.extend(map(" ".join, map(str.split, cleaned)))
         return normalized
 
 

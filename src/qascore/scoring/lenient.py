@@ -57,6 +57,7 @@ from typing import Dict, List, Optional, Sequence
 import numpy as np
 
 from qascore.cyclic_gc import cyclic_gc_paused
+from qascore.joined_text import SEPARATOR  # joins texts for one pass of each loose rule; no rule matches or changes it
 from qascore.normalize import Normalizer
 from qascore.scoring.tokens import TokenTable, number_distinct
 
@@ -96,7 +97,6 @@ _BOUNDARY_BEFORE, _BOUNDARY_AFTER = r"(?<![^ \x00])", r"(?![^ \x00])"  # a token
 # pattern that starts with a literal set is found much faster than one that starts with a look-behind.
 _ORDINAL_DIGITS = re.compile(r"([ \x00])([0-9]+)(?:st|nd|rd|th)(?=[ \x00])")
 _MONTH_DAY = re.compile(r"([ \x00])({}) ([1-9]|[12][0-9]|3[01])(?=[ \x00])".format("|".join(MONTHS)))
-_SEPARATOR = "\x00"  # joins texts for one pass of each rule; no rule matches or changes it
 _FORMAT_CHARACTERS: Optional[re.Pattern] = None
 
 
@@ -206,23 +206,23 @@ def loose_normalize_many(texts: List[str], normalizer: Normalizer) -> List[str]:
     """
     if not texts:
         return []
-    if any(_SEPARATOR in text for text in texts):  # cannot be joined: one at a time
+    if any(SEPARATOR in text for text in texts):  # cannot be joined: one at a time
         return list(chain.from_iterable(loose_normalize_many([text], normalizer) for text in texts))
-    joined = _SEPARATOR.join(texts)
+    joined = SEPARATOR.join(texts)
     if joined.isascii():  # its own NFKC form, without format characters; dashes replaced bytewise
         joined = joined.encode("ascii").translate(_ASCII_DASHES).decode("ascii")
     else:
         joined = _DASHES.sub(" ", _format_characters().sub("", unicodedata.normalize("NFKC", joined)))
     joined = _POSSESSIVE.sub("", joined)
-    normalized = _SEPARATOR.join(normalizer.normalize_many(joined.split(_SEPARATOR)))
-    words = set(normalized.replace(_SEPARATOR, " ").split(" "))
+    normalized = SEPARATOR.join(normalizer.normalize_many(joined.split(SEPARATOR)))
+    words = set(normalized.replace(SEPARATOR, " ").split(" "))
     number_runs = _number_runs(words)
     if number_runs is not None:
         normalized = number_runs.sub(_spelled, normalized)
-    normalized = _ORDINAL_DIGITS.sub(r"\1\2", f"{_SEPARATOR}{normalized}{_SEPARATOR}")
+    normalized = _ORDINAL_DIGITS.sub(r"\1\2", f"{SEPARATOR}{normalized}{SEPARATOR}")
     if not words.isdisjoint(MONTHS):
         normalized = _MONTH_DAY.sub(r"\1\3 \2", normalized)
-    return normalized[1:-1].split(_SEPARATOR)
+    return normalized[1:-1].split(SEPARATOR)
 
 
 def lenient_scores(

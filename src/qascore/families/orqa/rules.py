@@ -1,7 +1,7 @@
 """ORQA's and DPR's answer rules for many questions at once (the twin of :mod:`.reference`).
 
 * ``exact`` (nq_open, efficientqa): every prediction and answer is normalised once, in one
-  pass over their join (:func:`qascore.families.joined_text.normalize_many`); normal forms
+  pass over their join (:func:`qascore.joined_text.normalize_many`); normal forms
   become integer codes and a question is right when its prediction's code equals one of its
   answers' codes (numpy).
 * ``match`` (curated_trec) and ``search`` (curated_trec_search): each distinct pattern is
@@ -26,8 +26,8 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from qascore.families.joined_text import normal_codes, normalize_many, squeeze_spaces
 from qascore.families.orqa.reference import normalize_answer
+from qascore.joined_text import normal_codes, normalize_many, squeeze_spaces
 
 __all__ = ["normalize_all", "flatten", "correct_exact", "correct_regex", "RULES"]
 

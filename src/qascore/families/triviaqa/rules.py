@@ -1,7 +1,7 @@
 """TriviaQA's EM and F1 for many questions at once (the twin of :mod:`.reference`).
 
 Every prediction and ground truth is normalised in one pass over their join
-(:func:`qascore.families.joined_text.normalize_many`). EM compares integer codes of the normal
+(:func:`qascore.joined_text.normalize_many`). EM compares integer codes of the normal
 forms. F1 needs the number of tokens each (prediction, ground truth) pair shares, counted with
 repeats: each token of a text is written as (token, how many times it came before), which
 turns the multiset intersection into a set intersection, done for all distinct pairs at once
@@ -22,8 +22,8 @@ from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from qascore.families.joined_text import normal_codes, normalize_many, squeeze_spaces
 from qascore.families.triviaqa.reference import normalize_answer
+from qascore.joined_text import normal_codes, normalize_many, squeeze_spaces
 
 __all__ = ["normalize_all", "score_questions", "sum_in_order"]
 
