@@ -163,8 +163,9 @@ def pair_rows(
 
 def pair_by_id(ids: Sequence[str], answers: list[list[str]], predicted: dict, no_answer: dict | None = None, *,
                no_answer_file: str | Path | None = None, data_file: str | Path = "the data") -> tuple[Examples, dict]:
-    """Pair the gold columns (``ids``, each question's ``answers``) with ``{id: text}`` predictions,
-    in data order, as the official scripts do.
+    """Pair the gold columns (``ids``, each question's ``answers``) with ``{id: text}`` predictions
+    (every text a string, as :func:`qascore.files.readers.load_predictions` gives them), in data
+    order, as the official scripts do.
 
     What :func:`pair_rows` gives with ``missing="zero"`` and ``extra="ignore"``: a question
     without a prediction gets None (it scores 0); predictions for unknown ids are left out.
