@@ -45,8 +45,8 @@ def clean_joined(texts: Sequence[str], joined_rule: Callable[[str], str],
     ['a b', 'by itself']
     """
     joined = SEPARATOR.join(texts)
-    if joined.count(SEPARATOR) == len(texts) - 1:
-        return joined_rule(joined).split(SEPARATOR) if texts else []
+    if joined.count(SEPARATOR) == len(texts) - 1:  # no text holds a NUL (never true of no texts)
+        return joined_rule(joined).split(SEPARATOR)
     plain = [text for text in texts if SEPARATOR not in text]
     plain_results = iter(joined_rule(SEPARATOR.join(plain)).split(SEPARATOR) if plain else [])
     return [one_rule(text) if SEPARATOR in text else next(plain_results) for text in texts]
