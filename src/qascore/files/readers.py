@@ -100,7 +100,6 @@ __all__ = [
 DUPLICATE_KEYS = ("error", "last")  # what a repeated JSON key or JSON Lines id does: refused, or the last one kept
 _JSONL_SUFFIXES = (".jsonl", ".ndjson")
 _NO_ANSWER_START = -1  # answer_start used when a file gives answer texts without their offsets
-_BOM = b"\xef\xbb\xbf"
 _TEXT_MAP = msgspec.json.Decoder(Dict[str, str])  # the official predictions file, {id: answer text}
 _ANY_JSON = msgspec.json.Decoder()  # dicts, lists, strings, numbers, as json.loads gives them
 _KEEP_LAST = ("remove the repeats, or pass --duplicate-keys last (duplicate_keys='last') to keep the last value "
@@ -170,9 +169,10 @@ def decode_text(raw: bytes, source: str | os.PathLike) -> str:
     encoding = json.detect_encoding(raw[:4])
     if encoding.startswith(("utf-16", "utf-32")):
         raise ValueError(f"{source}: is {encoding.upper()} text, not UTF-8; save the file as UTF-8")
-    skipped = len(_BOM) if raw.startswith(_BOM) else 0
+    body = without_bom(raw)
+    skipped = len(raw) - len(body)
     try:
-        return raw[skipped:].decode("utf-8")
+        return body.decode("utf-8")
     except UnicodeDecodeError as error:
         offset = skipped + error.start
         line = raw.count(b"\n", 0, offset) + 1
@@ -404,7 +404,8 @@ def load_reference_columns(path: str | os.PathLike, *, split: str | None = None,
         raw = read_file_bytes(path)
         decoded = squad_columns(without_bom(raw), questions=questions)
         if decoded is None:  # not this layout: the record path reads the file and names what is unusual
-            document = read_json(path, duplicate_keys=duplicate_keys, overridden=overridden)
+            document = _proven_json(raw, path, _ANY_JSON, _strings_held, duplicate_keys=duplicate_keys,
+                                    overridden=overridden)
             return _columns_of(references_from_document(document, source=str(path)), questions=questions)
         if not decoded.every_key_once:
             check_json(decode_text(raw, path), path, duplicate_keys=duplicate_keys, overridden=overridden)
@@ -651,7 +652,13 @@ def read_proven(path: str | os.PathLike, decoder: msgspec.json.Decoder, strings_
     type must give what ``json.loads`` gives (dicts, lists, strings, numbers) for the caller's
     checks to apply to both. ``duplicate_keys`` and ``overridden`` are those of :func:`parse_json`.
     """
-    raw = read_file_bytes(path)
+    return _proven_json(read_file_bytes(path), path, decoder, strings_of, duplicate_keys=duplicate_keys,
+                        overridden=overridden)
+
+
+def _proven_json(raw: bytes, path, decoder: msgspec.json.Decoder, strings_of: Callable[[Any], int], *,
+                 duplicate_keys: str, overridden: dict | None) -> Any:
+    """:func:`read_proven` of the file's bytes ``raw``, already read."""
     decoded = decode_typed(raw, decoder)
     if decoded is not None:
         body, value = decoded
