@@ -42,6 +42,7 @@ __all__ = [
     "UnicodeNormalizer",
     "NORMALIZERS",
     "MLQA_LANGUAGES",
+    "ENGLISH_ARTICLES",
     "get_normalizer",
 ]
 
@@ -59,6 +60,12 @@ def _drop_ascii_punctuation(text: str) -> str:
     encoded = text.encode("utf-8", "surrogatepass")
     return encoded.translate(None, _ASCII_PUNCTUATION_BYTES).decode("utf-8", "surrogatepass")
 
+
+# The English articles the official scripts remove, their ``\b(a|an|the)\b`` written so that the
+# regex engine looks for the first letter ("a" or "t") instead of trying a word boundary at every
+# position: the same matches (a hypothesis test compares the two), in 0.12 s instead of 0.20 s on
+# the 11 MB of joined answers of the 1M-question benchmark.
+ENGLISH_ARTICLES = re.compile(r"(?:a(?<!\wa)n?|t(?<!\wt)he)(?!\w)")
 
 _TEXTS_PER_PASS = 20_000  # joined text of about 0.5 MB: stays in cache, bounds the memory used
 
@@ -122,10 +129,9 @@ class SquadNormalizer(_CharacterwiseNormalizer):
     """
 
     name = "squad"
-    _articles = re.compile(r"\b(a|an|the)\b", re.UNICODE)
 
     def clean(self, text: str) -> str:
-        return self._articles.sub(" ", _drop_ascii_punctuation(text.lower()))
+        return ENGLISH_ARTICLES.sub(" ", _drop_ascii_punctuation(text.lower()))
 
 
 class SquadNfdNormalizer(SquadNormalizer):
@@ -182,7 +188,7 @@ def _unicode_punctuation_table() -> dict:
 
 # Articles removed per language by mlqa_evaluation_v1.py; None means none are removed.
 _MLQA_ARTICLES = {
-    "en": r"\b(a|an|the)\b",
+    "en": ENGLISH_ARTICLES.pattern,
     "es": r"\b(un|una|unos|unas|el|la|los|las)\b",
     "hi": None,
     "vi": r"\b(của|là|cái|chiếc|những)\b",

@@ -8,11 +8,13 @@ what real data rarely has: repeated tokens, empty strings, missing predictions, 
 that are empty or normalise to nothing, and text that trips batch normalisation.
 """
 
+import re
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qascore.normalize import MLQA_LANGUAGES, get_normalizer
+from qascore.normalize import ENGLISH_ARTICLES, MLQA_LANGUAGES, get_normalizer
 from qascore.scoring.exact_f1 import score_examples
 from qascore.scoring.reference import score_pairs
 from qascore.scoring.results import RunningTotals
@@ -57,6 +59,15 @@ def test_repeated_tokens_count_as_often_as_both_sides_have_them():
 @given(st.lists(text, max_size=20), st.sampled_from(NORMALIZERS))
 def test_normalising_many_texts_at_once_equals_one_at_a_time(texts, normalizer):
     assert normalizer.normalize_many(list(texts)) == [normalizer.normalize(text) for text in texts]
+
+
+OFFICIAL_ARTICLES = re.compile(r"\b(a|an|the)\b")  # as the official scripts write it
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="anthe theAN_1é北\x00\t'-", max_size=40))
+def test_the_articles_pattern_removes_what_the_official_one_removes(text):
+    assert ENGLISH_ARTICLES.sub(" ", text) == OFFICIAL_ARTICLES.sub(" ", text)
 
 
 def test_batch_normalisation_keeps_word_final_sigma_and_article_boundaries():

@@ -60,13 +60,11 @@ def score_examples(
 
 def _score(predictions, references, normalizer, *, unanswerable):
     count = len(references)
-    missing = _missing_predictions(predictions)
-    if missing is not None:
-        predictions = ["" if text is None else text for text in predictions]
     golds_per_question = np.fromiter(map(len, references), dtype=np.int64, count=count)
     # numbered apart: the golds' own dict is small (answers repeat), so its lookups stay in cache
-    gold_text_ids, gold_texts = number_distinct(chain.from_iterable(references), int(golds_per_question.sum()))
-    prediction_text_ids, prediction_texts = number_distinct(predictions, count)
+    gold_text_ids, gold_texts = number_distinct(chain.from_iterable(references))
+    prediction_text_ids, prediction_texts = number_distinct(predictions)
+    missing = _missing_predictions(prediction_text_ids, prediction_texts)
     table = TokenTable(normalizer.normalize_many(gold_texts + prediction_texts), normalizer.tokenize)
     gold = table.string_of_text[gold_text_ids]  # normalised-string ids
     prediction = table.string_of_text[len(gold_texts) + prediction_text_ids]
@@ -91,11 +89,18 @@ def _score(predictions, references, normalizer, *, unanswerable):
     return question_exact, question_f1
 
 
-def _missing_predictions(predictions) -> Optional[np.ndarray]:
-    """Boolean mask of the None predictions, or None when there are none (the usual case)."""
-    if None not in predictions:
+def _missing_predictions(text_ids: np.ndarray, texts: list) -> Optional[np.ndarray]:
+    """Boolean mask of the None predictions, or None when there are none (the usual case).
+
+    Read off the numbering (``texts`` are the distinct predictions, ``text_ids`` each one's
+    number), not off a pass over every prediction; a None among ``texts`` becomes ``""``,
+    the text it is normalised as (its scores are set to 0 afterwards).
+    """
+    if None not in texts:
         return None
-    return np.fromiter((text is None for text in predictions), dtype=bool, count=len(predictions))
+    number = texts.index(None)
+    texts[number] = ""
+    return text_ids == number
 
 
 def _open_pairs_f1(table: TokenTable, question_of_pair, prediction, gold, question_exact):

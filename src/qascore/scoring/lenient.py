@@ -254,8 +254,8 @@ def _score(predictions, references, normalizer, metrics, unanswerable):
     present = np.fromiter((text is not None for text in predictions), dtype=bool, count=len(predictions))
     predictions = ["" if text is None else text for text in predictions]
     golds_per_question = np.fromiter(map(len, references), dtype=np.int64, count=count)
-    gold_text_ids, gold_texts = number_distinct(chain.from_iterable(references), int(golds_per_question.sum()))
-    prediction_text_ids, prediction_texts = number_distinct(predictions, count)
+    gold_text_ids, gold_texts = number_distinct(chain.from_iterable(references))
+    prediction_text_ids, prediction_texts = number_distinct(predictions)
     texts = gold_texts + prediction_texts
     table = TokenTable(normalizer.normalize_many(texts), normalizer.tokenize)
     question_of_pair = np.repeat(np.arange(count), golds_per_question)

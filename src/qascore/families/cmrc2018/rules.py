@@ -40,8 +40,8 @@ def score_questions(predictions: Sequence[Optional[str]],
     count = len(references)
     golds_per_question = np.fromiter(map(len, references), dtype=np.int64, count=count)
     texts = chain(chain.from_iterable(references), ("" if text is None else text for text in predictions))
-    text_ids, distinct_texts = number_distinct(texts, int(golds_per_question.sum()) + count)
-    form_of_text, forms = number_distinct(map(exact_form, distinct_texts), len(distinct_texts))
+    text_ids, distinct_texts = number_distinct(texts)
+    form_of_text, forms = number_distinct(map(exact_form, distinct_texts))
     form_ids = form_of_text[text_ids]
     gold, prediction = form_ids[:-count or None], form_ids[len(form_ids) - count:]
     segments = _Segments(forms)
@@ -63,7 +63,7 @@ class _Segments:
         self.offsets = np.zeros(len(strings) + 1, dtype=np.int64)
         np.cumsum(self.lengths, out=self.offsets[1:])
         flat = list(chain.from_iterable(segmented))
-        self.ids, distinct = number_distinct(flat, len(flat))
+        self.ids, distinct = number_distinct(flat)
         self.kinds = max(len(distinct), 1)
 
 

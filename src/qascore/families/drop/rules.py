@@ -32,11 +32,11 @@ from typing import List, Optional, Sequence, Tuple
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
+from qascore.normalize import ENGLISH_ARTICLES
 from qascore.scoring.tokens import number_distinct
 
 __all__ = ["normalize_spans", "score_questions", "best_per_question"]
 
-_ARTICLES = re.compile(r"\b(a|an|the)\b", re.UNICODE)
 _PUNCTUATION = str.maketrans("", "", string.punctuation)
 _ALPHABETIC_NUMBERS = {"nan": "nan", "inf": "inf", "infinity": "inf"}  # what float() reads among letter-only words
 _SEPARATOR = "\x01"  # between spans when they are normalised together; neither space, hyphen, cased nor a letter
@@ -73,10 +73,10 @@ def normalize_token(token: str) -> str:
         if _MAY_BE_NUMBER.search(token) is None:  # not a number now either
             if token.isalpha() or not token:
                 return "" if token in ("a", "an", "the") else token
-            return " ".join(_ARTICLES.sub(" ", token).split())
+            return " ".join(ENGLISH_ARTICLES.sub(" ", token).split())
     if _is_number(token):
         token = str(float(token))
-    return " ".join(_ARTICLES.sub(" ", token).split())
+    return " ".join(ENGLISH_ARTICLES.sub(" ", token).split())
 
 
 def normalize_spans(spans: List[str]) -> List[str]:
@@ -115,7 +115,7 @@ class _Spans:
 
     def __init__(self, texts: List[str]):
         normalized = normalize_spans(texts)
-        self.text_id, _ = number_distinct(normalized, len(normalized))
+        self.text_id, _ = number_distinct(normalized)
         self.bags = list(map(frozenset, map(str.split, normalized)))
         numbers = frozenset(word for word in frozenset(" ".join(normalized).split()) if _is_number(word))
         self.numbers = [bag & numbers for bag in self.bags] if numbers else [frozenset()] * len(self.bags)
@@ -188,7 +188,7 @@ def score_questions(
             pairs.append((question, start, len(predicted), len(texts), len(strings)))
             texts.extend(strings)
             pair_types.append(answer_type)
-    text_of_position, distinct = number_distinct(texts, len(texts))
+    text_of_position, distinct = number_distinct(texts)
     spans = _Spans(distinct)
     layout = np.array(pairs, dtype=np.int64).reshape(-1, 5)
     question_of_pair, predicted_start, predicted_count, gold_start, gold_count = layout.T

@@ -15,7 +15,6 @@ with numpy. The F1 formula is the script's, in the same floating-point operation
 from __future__ import annotations
 
 import operator
-import re
 import string
 from itertools import chain, compress, repeat
 from typing import List, Optional, Sequence, Tuple
@@ -24,16 +23,16 @@ import numpy as np
 
 from qascore.families.triviaqa.reference import normalize_answer
 from qascore.joined_text import normal_codes, normalize_many, squeeze_spaces
+from qascore.normalize import ENGLISH_ARTICLES
 
 __all__ = ["normalize_all", "score_questions", "sum_in_order"]
 
 _TO_SPACE = str.maketrans({character: " " for character in string.punctuation + "‘’´`"})
-_ARTICLES = re.compile(r"\b(a|an|the)\b")
 
 
 def _normalize_joined(joined: str) -> str:
     """:func:`.reference.normalize_answer` on NUL-joined texts (``_`` is ASCII punctuation too)."""
-    return squeeze_spaces(_ARTICLES.sub(" ", joined.lower().translate(_TO_SPACE)))
+    return squeeze_spaces(ENGLISH_ARTICLES.sub(" ", joined.lower().translate(_TO_SPACE)))
 
 
 def normalize_all(texts: Sequence[str]) -> List[str]:
