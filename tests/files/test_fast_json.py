@@ -86,19 +86,43 @@ SQUAD = {"version": "1.1", "data": [{"title": "T", "paragraphs": [{"context": 'H
      "plausible_answers": [{"text": "hi", "answer_start": 9}]}]}]}]}
 
 
-def test_the_official_layout_is_proven_and_any_other_key_or_repeat_is_not():
-    columns = squad_columns(json.dumps(SQUAD).encode(), questions=True)
+# the same file with the keys each question type of squad_layout expects: v1.1 questions with their text,
+# without it, and a v2.0 question among them (the type that takes any)
+V11 = json.loads(json.dumps(SQUAD).replace(', "is_impossible": true, "plausible_answers": [{"text": "hi", '
+                                           '"answer_start": 9}]', ""))
+BARE = json.loads(json.dumps(V11).replace('"question": "Who?", ', "").replace('"question": "What?", ', ""))
+LAYOUTS = {"v2.0": (SQUAD, ["Who?", "What?"]), "v1.1": (V11, ["Who?", "What?"]), "bare": (BARE, [None, None])}
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_the_official_layout_is_proven_and_any_other_key_or_repeat_is_not(layout):
+    document, questions = LAYOUTS[layout]
+    columns = squad_columns(json.dumps(document).encode(), questions=True)
     assert (columns.ids, columns.answers, columns.questions, columns.every_key_once) == (
-        ["q1", "q2"], [["Denver"], []], ["Who?", "What?"], True)
-    extra = json.dumps(SQUAD).replace('"title": "T"', '"title": "T", "source": "wiki"').encode()
-    assert squad_columns(extra, questions=False).every_key_once is False
-    for key, value in [("version", '"0"'), ("data", "[]"), ("title", '"U"'), ("paragraphs", "[]"), ("context", '"c"'),
-                       ("qas", "[]"), ("id", '"q0"'), ("question", '"Q"'), ("answers", "[]"), ("text", '"t"'),
-                       ("answer_start", "1"), ("is_impossible", "false"), ("plausible_answers", "[]")]:
-        text = json.dumps(SQUAD)
+        ["q1", "q2"], [["Denver"], []], questions, True)
+    for where in ('"title": "T"', '"id": "q2"'):  # a key the types do not name, in an article and in a question
+        extra = json.dumps(document).replace(where, where + ', "source": "wiki"').encode()
+        assert squad_columns(extra, questions=False).every_key_once is False, where
+    keys = [("version", '"0"'), ("data", "[]"), ("title", '"U"'), ("paragraphs", "[]"), ("context", '"c"'),
+            ("qas", "[]"), ("id", '"q0"'), ("question", '"Q"'), ("answers", "[]"), ("text", '"t"'),
+            ("answer_start", "1"), ("is_impossible", "false"), ("plausible_answers", "[]")]
+    text = json.dumps(document)
+    for key, value in keys:
+        if f'"{key}": ' not in text:
+            continue
         at = text.index(f'"{key}": ')  # the same key once more, just before its first place
         repeated = (text[:at] + f'"{key}": {value}, ' + text[at:]).encode()
         assert squad_columns(repeated, questions=False).every_key_once is False, key
+
+
+def test_questions_of_different_kinds_in_one_file_are_read_alike():
+    # the second question lacks its text, or is a v2.0 one: a strict type fits the first question only
+    for second in (BARE["data"][0]["paragraphs"][0]["qas"][1], SQUAD["data"][0]["paragraphs"][0]["qas"][1]):
+        document = json.loads(json.dumps(V11))
+        document["data"][0]["paragraphs"][0]["qas"][1] = second
+        columns = squad_columns(json.dumps(document).encode(), questions=True)
+        assert (columns.ids, columns.answers, columns.every_key_once) == (["q1", "q2"], [["Denver"], []], True)
+        assert columns.questions == ["Who?", second.get("question")]
 
 
 def test_a_file_without_the_proof_is_still_read_and_checked(tmp_path):
