@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from qascore.normalize import ENGLISH_ARTICLES, MLQA_LANGUAGES, get_normalizer
 from qascore.scoring.exact_f1 import score_examples
+from qascore.scoring.no_answer import answered_codes
 from qascore.scoring.reference import score_pairs
 from qascore.scoring.results import RunningTotals
 
@@ -39,18 +40,19 @@ def scoring_inputs(draw):
 @given(scoring_inputs())
 def test_every_score_equals_the_official_rules_bit_for_bit(case):
     predictions, references, normalizer, unanswerable = case
-    exact, f1 = score_examples(predictions, references, normalizer, unanswerable=unanswerable)
+    exact, f1, answered = score_examples(predictions, references, normalizer, unanswerable=unanswerable)
     expected_exact, expected_f1 = score_pairs(predictions, references, normalizer, unanswerable=unanswerable)
     assert exact.dtype == f1.dtype == np.float64
     assert exact.tolist() == expected_exact
     assert f1.tolist() == expected_f1  # == on floats: the same bits, not merely close
+    assert answered.tolist() == answered_codes(predictions).tolist()
 
 
 def test_repeated_tokens_count_as_often_as_both_sides_have_them():
     normalizer = get_normalizer("squad")
     predictions = ["york york york new", "new new", "a b c d e f g h", "b"]
     references = [["new york york"], ["new york new new"], ["h g f e d c b a z"], ["b b b"]]
-    exact, f1 = score_examples(predictions, references, normalizer, unanswerable=False)
+    exact, f1, _ = score_examples(predictions, references, normalizer, unanswerable=False)
     assert f1.tolist() == score_pairs(predictions, references, normalizer, unanswerable=False)[1]
     assert f1[0] == 2 * (3 / 4) * (3 / 3) / (3 / 4 + 3 / 3)  # 3 shared: york twice, new once
 

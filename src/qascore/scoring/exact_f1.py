@@ -16,18 +16,18 @@ operations, once per distinct pair; F1 is the official arithmetic applied to who
 arrays, which gives the same bits as the scripts' Python floats.
 
 >>> from qascore.normalize import SquadNormalizer
->>> exact, f1 = score_examples(["the Broncos", "a"], [["Denver Broncos"], ["The"]], SquadNormalizer(),
-...                            unanswerable=False)
+>>> exact, f1, _ = score_examples(["the Broncos", "a"], [["Denver Broncos"], ["The"]], SquadNormalizer(),
+...                               unanswerable=False)
 >>> exact.tolist(), f1.tolist()
 ([0.0, 1.0], [0.6666666666666666, 0.0])
->>> score_examples(["a"], [["The"]], SquadNormalizer(), unanswerable=True)[1].tolist()
+>>> score_examples(["a"], [["The"]], SquadNormalizer(), unanswerable=True).f1.tolist()
 [1.0]
 """
 
 from __future__ import annotations
 
 from itertools import chain
-from typing import Optional, Sequence, Tuple
+from typing import NamedTuple, Optional, Sequence
 
 import numpy as np
 
@@ -35,7 +35,17 @@ from qascore.cyclic_gc import cyclic_gc_paused
 from qascore.normalize import Normalizer
 from qascore.scoring.tokens import TokenTable, number_distinct
 
-__all__ = ["score_examples"]
+__all__ = ["QuestionScores", "score_examples"]
+
+
+class QuestionScores(NamedTuple):
+    """Per question: ``exact`` and ``f1`` (float64), and ``answered`` (int8), the codes of
+    :func:`qascore.scoring.no_answer.answered_codes` (1 a non-empty prediction, 0 the empty
+    one, -1 none), read off the numbering of the predictions instead of passes over them."""
+
+    exact: np.ndarray
+    f1: np.ndarray
+    answered: np.ndarray
 
 
 def score_examples(
@@ -44,18 +54,22 @@ def score_examples(
     normalizer: Normalizer,
     *,
     unanswerable: bool,
-) -> Tuple[np.ndarray, np.ndarray]:
-    """EM and F1 (float64 arrays) of each prediction against the best of its gold answers.
+) -> QuestionScores:
+    """EM and F1 of each prediction against the best of its gold answers, and whether it answers.
 
     A prediction of None (no prediction for that question) scores 0 on both.
 
     >>> from qascore.normalize import SquadNormalizer
-    >>> exact, f1 = score_examples(["Paris", None], [["paris"], ["Rome"]], SquadNormalizer(), unanswerable=False)
-    >>> exact.tolist(), f1.tolist()
-    ([1.0, 0.0], [1.0, 0.0])
+    >>> scores = score_examples(["Paris", None, ""], [["paris"], ["Rome"], ["Oslo"]], SquadNormalizer(),
+    ...                         unanswerable=False)
+    >>> scores.exact.tolist(), scores.f1.tolist(), scores.answered.tolist()
+    ([1.0, 0.0, 0.0], [1.0, 0.0, 0.0], [1, -1, 0])
     """
     with cyclic_gc_paused():
         return _score(predictions, references, normalizer, unanswerable=unanswerable)
+
+
+_NONE, _EMPTY = 0, 1  # the numbers of None and "" among the predictions
 
 
 def _score(predictions, references, normalizer, *, unanswerable):
@@ -63,8 +77,14 @@ def _score(predictions, references, normalizer, *, unanswerable):
     golds_per_question = np.fromiter(map(len, references), dtype=np.int64, count=count)
     # numbered apart: the golds' own dict is small (answers repeat), so its lookups stay in cache
     gold_text_ids, gold_texts = number_distinct(chain.from_iterable(references))
-    prediction_text_ids, prediction_texts = number_distinct(predictions)
-    missing = _missing_predictions(prediction_text_ids, prediction_texts)
+    # None (no prediction) and "" (the empty answer) are numbered first, as 0 and 1: no pass looks for them
+    prediction_text_ids, prediction_texts = number_distinct(chain([None, ""], predictions))
+    prediction_text_ids = prediction_text_ids[2:]
+    missing = prediction_text_ids == _NONE
+    answered = np.ones(count, dtype=np.int8)
+    answered[prediction_text_ids == _EMPTY] = 0
+    answered[missing] = -1
+    prediction_texts[_NONE] = ""  # normalised as the empty answer; its scores are set to 0 at the end
     table = TokenTable(normalizer.normalize_many(gold_texts + prediction_texts), normalizer.tokenize)
     gold = table.string_of_text[gold_text_ids]  # normalised-string ids
     prediction = table.string_of_text[len(gold_texts) + prediction_text_ids]
@@ -84,23 +104,8 @@ def _score(predictions, references, normalizer, *, unanswerable):
         no_gold = np.bincount(question_of_pair, minlength=count) == 0
         question_exact[no_gold] = prediction[no_gold] == table.empty_string
         question_f1[no_gold] = table.lengths[prediction[no_gold]] == 0
-    if missing is not None:
-        question_exact[missing] = question_f1[missing] = 0.0
-    return question_exact, question_f1
-
-
-def _missing_predictions(text_ids: np.ndarray, texts: list) -> Optional[np.ndarray]:
-    """Boolean mask of the None predictions, or None when there are none (the usual case).
-
-    Read off the numbering (``texts`` are the distinct predictions, ``text_ids`` each one's
-    number), not off a pass over every prediction; a None among ``texts`` becomes ``""``,
-    the text it is normalised as (its scores are set to 0 afterwards).
-    """
-    if None not in texts:
-        return None
-    number = texts.index(None)
-    texts[number] = ""
-    return text_ids == number
+    question_exact[missing] = question_f1[missing] = 0.0
+    return QuestionScores(question_exact, question_f1, answered)
 
 
 def _open_pairs_f1(table: TokenTable, question_of_pair, prediction, gold, question_exact):

@@ -34,7 +34,7 @@ import numpy as np
 from qascore.records import Examples
 from qascore.scoring.bootstrap import confidence_interval
 from qascore.scoring.exact_f1 import score_examples
-from qascore.scoring.no_answer import answered_codes, apply_threshold, best_threshold, map_abstentions
+from qascore.scoring.no_answer import apply_threshold, best_threshold, map_abstentions
 from qascore.scoring.question_types import QUESTION_TYPES, grounding_flags, question_type_codes
 
 __all__ = ["ScoredExamples", "RunningTotals", "exact_sum", "score_aligned", "fold", "needs_every_example", "summarize"]
@@ -120,14 +120,14 @@ def score_aligned(examples: Examples, options) -> ScoredExamples:
     predictions = examples.predictions
     if options.abstentions is not None:
         predictions = map_abstentions(predictions, options.abstentions)
-    exact, f1 = score_examples(
+    scores = score_examples(
         predictions, examples.references, options.normalizer, unanswerable=options.preset.unanswerable
     )
     scored = ScoredExamples(
-        exact=array("d", exact.tobytes()),
-        f1=array("d", f1.tobytes()),
+        exact=array("d", scores.exact.tobytes()),
+        f1=array("d", scores.f1.tobytes()),
         has_answer=_has_answer(examples.references, options),
-        answered=answered_codes(predictions),
+        answered=array("b", scores.answered.tobytes()),
         ids=examples.ids,
     )
     if examples.no_answer_probabilities is not None:

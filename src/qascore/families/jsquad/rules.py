@@ -44,4 +44,5 @@ class JsquadNormalizer(Normalizer):
 
 def score_questions(predictions: Sequence[str], references: Sequence[Sequence[str]]) -> Tuple[np.ndarray, np.ndarray]:
     """Per-question EM (0 or 1) and character F1 (0 to 1), float64 arrays."""
-    return score_examples(predictions, references, JsquadNormalizer(), unanswerable=True)
+    exact, f1, _ = score_examples(predictions, references, JsquadNormalizer(), unanswerable=True)
+    return exact, f1

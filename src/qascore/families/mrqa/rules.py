@@ -26,4 +26,5 @@ __all__ = ["score_questions"]
 def score_questions(predictions: Sequence[Optional[str]],
                     references: Sequence[Sequence[str]]) -> Tuple[np.ndarray, np.ndarray]:
     """Per-question EM (0 or 1) and F1 (0 to 1), float64 arrays; a None prediction scores 0."""
-    return score_examples(predictions, references, SquadNormalizer(), unanswerable=False)
+    exact, f1, _ = score_examples(predictions, references, SquadNormalizer(), unanswerable=False)
+    return exact, f1
