@@ -103,7 +103,8 @@ def _numbered_tokens(strings: List[str], tokenize: Callable[[str], List[str]]) -
     >>> ids.tolist(), count, lengths.tolist()
     ([1, 2, 2], 3, [2, 0, 1])
     """
-    if getattr(tokenize, "__func__", tokenize) in (Normalizer.tokenize, str.split):
+    splitter = getattr(tokenize, "__func__", tokenize)
+    if splitter is Normalizer.tokenize or splitter is str.split:
         joined = f" {_BOUNDARY} ".join(strings)
         if joined.count(_BOUNDARY) == len(strings) - 1:  # no string holds a NUL
             numbers, distinct = number_distinct(chain([_BOUNDARY], joined.split()))  # the NUL is number 0
