@@ -8,13 +8,14 @@ questions this takes about 1 s and 500 MB, against 1.3 s and about 1 GB for ``js
 into dicts (each answer a dict) before picking the same fields.
 
 The types name every key of that layout, so the decoded value holds every string of a file
-that has no other key (a file whose questions all have the same keys, as v1.1 files do, is
-decoded with a stricter question type, whose strings need no count), and :func:`qascore.files.fast_json.every_string_held` can prove that
+that has no other key, and :func:`qascore.files.fast_json.every_string_held` can prove that
 no object repeats a key (msgspec keeps the last value of a repeated key, as ``json.loads``
-does): :attr:`SquadColumns.every_key_once`. Without that proof the reader checks the file
-with :func:`qascore.files.readers.check_json`, which names a repeat or counts it. A file that
-does not fit the types (another answer layout, an id that is a number, a missing field)
-gives None, and the reader takes the record-by-record path, which names the problem.
+does): :attr:`SquadColumns.every_key_once`. A file whose questions all have the same keys, as
+v1.1 files do, is decoded with a stricter question type, whose strings need no counting pass.
+Without that proof the reader checks the file with :func:`qascore.files.readers.check_json`,
+which names a repeat or counts it. A file that does not fit the types (another answer
+layout, an id that is a number, a missing field) gives None, and the reader takes the
+record-by-record path, which names the problem.
 
 >>> columns = squad_columns(b'{"data": [{"paragraphs": [{"context": "...", "qas": [{"id": "q1", '
 ...                         b'"question": "Who?", "answers": [{"text": "Denver Broncos", "answer_start": 177}]}]}]}]}',
@@ -72,7 +73,7 @@ class _Question(msgspec.Struct, gc=False):
 
 # The question types, strictest first. Each document is decoded with the first that fits: the
 # strict ones hold a known number of strings per question, so the proof counts them without a
-# pass over the questions (0.2 s at 1M); a question that does not fit (v2.0's is_impossible, a
+# pass over the questions (0.3 s at 1M); a question that does not fit (v2.0's is_impossible, a
 # missing text) ends an attempt where it stands, usually at the file's first question.
 _QUESTION_KINDS = (_QuestionWithText, _BareQuestion, _Question)
 _Q = TypeVar("_Q", *_QUESTION_KINDS)
