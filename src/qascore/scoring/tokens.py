@@ -24,6 +24,7 @@ from typing import Callable, Iterable, List, Tuple
 
 import numpy as np
 
+from qascore.joined_text import SEPARATOR  # between strings split at once: not white space, a token of its own
 from qascore.normalize import Normalizer
 
 __all__ = ["TokenTable", "number_distinct"]
@@ -87,9 +88,6 @@ class TokenTable:
         return np.bincount(pair_of_row[found == wanted], minlength=len(prediction))
 
 
-_BOUNDARY = "\0"  # between strings split at once: not whitespace, so it stays a token of its own
-
-
 def _numbered_tokens(strings: List[str], tokenize: Callable[[str], List[str]]) -> Tuple[np.ndarray, int, np.ndarray]:
     """The tokens of all ``strings``, concatenated, as numbers; how many numbers there are; each string's token count.
 
@@ -105,9 +103,9 @@ def _numbered_tokens(strings: List[str], tokenize: Callable[[str], List[str]]) -
     """
     splitter = getattr(tokenize, "__func__", tokenize)
     if splitter is Normalizer.tokenize or splitter is str.split:
-        joined = f" {_BOUNDARY} ".join(strings)
-        if joined.count(_BOUNDARY) == len(strings) - 1:  # no string holds a NUL
-            numbers, distinct = number_distinct(chain([_BOUNDARY], joined.split()))  # the NUL is number 0
+        joined = f" {SEPARATOR} ".join(strings)
+        if joined.count(SEPARATOR) == len(strings) - 1:  # no string holds a NUL
+            numbers, distinct = number_distinct(chain([SEPARATOR], joined.split()))  # the NUL is number 0
             boundaries = np.flatnonzero(numbers == 0)  # one before each string
             lengths = np.diff(np.r_[boundaries, len(numbers)]) - 1
             return numbers[numbers != 0], len(distinct), lengths
