@@ -165,7 +165,7 @@ ADAPTER_LABELS = {
 
 
 def _adapter_section(adapter):
-    """Trainer adapter table, the 3x target and the batch_eval_metrics memory comparison."""
+    """Trainer adapter table, its 4x target (issue 11) and the batch_eval_metrics memory comparison."""
     if not adapter:
         return ""
     lines = ["## Trainer adapter (generated answers, 32 tokens per row)", "",
@@ -182,8 +182,8 @@ def _adapter_section(adapter):
               "| target | measured | met |", "| --- | ---: | --- |"]
     if "handwritten" in whole and "adapter" in whole:
         speedup = whole["handwritten"]["seconds"] / whole["adapter"]["seconds"]
-        lines.append(f"| adapter >= 3x faster than the hand-written compute_metrics ({largest:,} rows) "
-                     f"| {speedup:.2f}x | {'yes' if speedup >= 3 else 'NO'} |")
+        lines.append(f"| adapter >= 4x faster than the hand-written compute_metrics ({largest:,} rows) "
+                     f"| {speedup:.2f}x | {'yes' if speedup >= 4 else 'NO'} |")
     if len(batched) >= 2:
         small, large = batched[0], batched[-1]
         growth = large["peak_bytes"] / max(small["peak_bytes"], 1)

@@ -22,9 +22,9 @@ Extractive models (start/end logits) use :meth:`QAComputeMetrics.for_extractive`
 from collections.abc import Mapping
 
 from qascore.trainer.backend import MetricBackend, flat_floats, write_per_example_file
+from qascore.trainer.decoding import decode_rows
 from qascore.trainer.distributed import gather_rows, world_size
 from qascore.trainer.outputs import (
-    cut_at,
     first_output,
     is_logits,
     logits_to_ids,
@@ -186,11 +186,11 @@ class QAComputeMetrics:
                     "include_for_metrics=['inputs'] in the training arguments"
                 )
             prediction_rows = [strip_prompt(row, prompt) for row, prompt in zip(prediction_rows, input_rows)]
-        prediction_texts = self._decode([cut_at(row, self.eos_token_id) for row in prediction_rows[:keep]])
+        prediction_texts = decode_rows(self.tokenizer, prediction_rows[:keep], stop_at=self.eos_token_id)
         if self.extract_answer is not None:
             prediction_texts = [self.extract_answer(text) for text in prediction_texts]
         references = self._references(labels, count)[:keep]
-        input_texts = None if input_rows is None else self._decode(input_rows[:keep])
+        input_texts = None if input_rows is None else decode_rows(self.tokenizer, input_rows[:keep])
         self._rows_seen += count
         if not keep:
             return
@@ -198,9 +198,6 @@ class QAComputeMetrics:
         if self.per_example_file is not None:
             self._kept["predictions"].extend(prediction_texts)
             self._kept["references"].extend(references)
-
-    def _decode(self, rows):
-        return self.tokenizer.batch_decode([row.tolist() for row in rows], skip_special_tokens=True)
 
     def _input_rows(self, inputs, count):
         if inputs is None:
@@ -241,7 +238,7 @@ class QAComputeMetrics:
         label_rows = self._token_rows(labels, "label_ids")
         if len(label_rows) != count:
             raise ValueError(f"got {count} predictions but {len(label_rows)} label rows")
-        texts = self._decode([cut_at(row, self.eos_token_id) for row in label_rows])
+        texts = decode_rows(self.tokenizer, label_rows, stop_at=self.eos_token_id)
         if any(len(row) for row in label_rows):
             self._label_tokens_seen = True
         if not self.backend.preset.unanswerable and "" in texts:

@@ -227,18 +227,6 @@ def strip_prompt(row, prompt):
     return row
 
 
-def cut_at(row, token_id):
-    """Keep ``row`` up to (not including) the first ``token_id``; ``None`` keeps everything.
-
-    >>> cut_at(np.array([5, 6, 2, 7]), 2).tolist()
-    [5, 6]
-    """
-    if token_id is None:
-        return row
-    hits = np.flatnonzero(row == token_id)
-    return row[: hits[0]] if hits.size else row
-
-
 def unpack_eval_prediction(eval_pred):
     """Return ``(predictions, label_ids, inputs)`` from an ``EvalPrediction`` or a plain tuple.
 
