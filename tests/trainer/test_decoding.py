@@ -88,7 +88,7 @@ def _rows(tokenizer, count=300, seed=0):
 
 @pytest.mark.parametrize("clean_up", [False, True], ids=["plain", "clean_up"])
 @pytest.mark.parametrize("model", MODELS)
-def test_decoded_text_is_batch_decodes(model, clean_up):
+def test_decoded_text_equals_batch_decode(model, clean_up):
     tokenizer = _tokenizer(model, clean_up)
     rows = _rows(tokenizer)
     expected = tokenizer.batch_decode([row.tolist() for row in rows], skip_special_tokens=True)

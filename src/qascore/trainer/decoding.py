@@ -6,11 +6,12 @@ stock decoding methods, :func:`decode_rows` hands the whole batch to the Rust to
 ``decode_batch`` instead, then applies the same clean-up of tokenization spaces; the text is the
 same (``tests/trainer/test_decoding.py`` compares both on WordPiece, BPE, byte-level BPE,
 Unigram and WordLevel tokenizers). At 100,000 generated answers of the adapter benchmark: 1.13 s
-through ``batch_decode``, 0.40 s to make the lists and call ``decode_batch``. Any other tokenizer (a slow one, one
-that overrides decoding, a stand-in with only ``batch_decode``) is called through ``batch_decode``,
-and so is a BPE tokenizer set to clean up spaces, whose clean-up transformers 5 skips and 4.x applies.
-``decode_batch`` runs on the ``tokenizers`` thread pool as ``encode_batch`` does (``TOKENIZERS_PARALLELISM``
-governs both; ``decode_batch`` alone took 0.26-0.30 s on two threads, 0.40-0.49 s on one).
+through ``batch_decode``, 0.40 s to make the lists and call ``decode_batch``. Any other tokenizer
+(a slow one, one that overrides decoding, a stand-in with only ``batch_decode``) is called through
+``batch_decode``, and so is a BPE tokenizer set to clean up spaces, whose clean-up transformers 5
+skips and 4.x applies. ``decode_batch`` runs on the ``tokenizers`` thread pool as ``encode_batch``
+does (``TOKENIZERS_PARALLELISM`` governs both; ``decode_batch`` alone took 0.26-0.30 s on two
+threads, 0.40-0.49 s on one).
 
 >>> import numpy as np
 >>> from types import SimpleNamespace
