@@ -12,6 +12,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -208,11 +209,14 @@ def running_space_app(timeout: float = 90.0):
         "HF_HUB_OFFLINE": "1",
         "MPLBACKEND": "Agg",
     }
+    # The app's output goes to a file, not a pipe: nobody reads a pipe while the app runs, and an app
+    # that has written 64 KiB to a full pipe blocks on its next write (a browser test then times out).
+    log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
     process = subprocess.Popen(
         [sys.executable, "app.py"],
         cwd=METRIC_FOLDER,
         env=environment,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
         text=True,
     )
@@ -221,7 +225,8 @@ def running_space_app(timeout: float = 90.0):
     try:
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"app.py exited with {process.returncode}:\n{process.stdout.read()}")
+                log.seek(0)
+                raise RuntimeError(f"app.py exited with {process.returncode}:\n{log.read()}")
             try:
                 with urllib.request.urlopen(url, timeout=2) as response:
                     if response.status == 200:
@@ -239,6 +244,7 @@ def running_space_app(timeout: float = 90.0):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        log.close()
 
 
 def load_space_app_module():

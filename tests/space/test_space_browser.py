@@ -85,7 +85,9 @@ def test_upload_official_squad_v2_files_shows_official_figures_and_pr_curves(pag
     for selector, name in (("#data-file", "data"), ("#predictions-file", "predictions"), ("#no-answer-file", "no_answer_probability")):
         node = page.send("DOM.querySelector", nodeId=root, selector=f"{selector} input[type=file]")["nodeId"]
         page.send("DOM.setFileInputFiles", nodeId=node, files=[str(SHARED_DATA / case[name])])
-    page.wait_for("[...document.querySelectorAll('#data-file, #predictions-file, #no-answer-file')].every(e => e.innerText.includes('.json'))")
+    # uploaded, not only chosen: the app offers each file back from its own file route once it has it
+    page.wait_for("[...document.querySelectorAll('#data-file, #predictions-file, #no-answer-file')].every(e => "
+                  "e.innerText.includes('.json') && e.querySelector('a[data-testid=download-link][href*=\"/gradio_api/file=\"]'))")
     page.click("#score-files")
     page.wait_for("document.querySelector('#curve img') !== null", timeout=60)
 
