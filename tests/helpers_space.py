@@ -210,42 +210,34 @@ def running_space_app(timeout: float = 90.0):
         "MPLBACKEND": "Agg",
     }
     # The app's output goes to a file, not a pipe: nobody reads a pipe while the app runs, and an app
-    # that has written 64 KiB to a full pipe blocks on its next write (a browser test then times out).
-    log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
-    process = subprocess.Popen(
-        [sys.executable, "app.py"],
-        cwd=METRIC_FOLDER,
-        env=environment,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + timeout
-    try:
-        while True:
-            if process.poll() is not None:
-                log.seek(0)
-                raise RuntimeError(f"app.py exited with {process.returncode}:\n{log.read()}")
-            try:
-                with urllib.request.urlopen(url, timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"app.py did not answer on {url} within {timeout:.0f} s")
-            time.sleep(0.3)
-        yield url
-    finally:
-        process.terminate()
+    # that has written 64 KiB to a full pipe blocks on its next write, so its requests hang.
+    with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as log:
+        process = subprocess.Popen([sys.executable, "app.py"], cwd=METRIC_FOLDER, env=environment,
+                                   stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}/"
+        deadline = time.monotonic() + timeout
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
-
+            while True:
+                if process.poll() is not None:
+                    log.seek(0)
+                    raise RuntimeError(f"app.py exited with {process.returncode}:\n{log.read()}")
+                try:
+                    with urllib.request.urlopen(url, timeout=2) as response:
+                        if response.status == 200:
+                            break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"app.py did not answer on {url} within {timeout:.0f} s")
+                time.sleep(0.3)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 def load_space_app_module():
     """Import metrics/qa_em_f1/app.py as a module (builds the Blocks, does not launch)."""
